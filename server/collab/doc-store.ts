@@ -1,0 +1,44 @@
+import type { DocName } from '../../shared/rooms/roles.js'
+
+/** One accepted Yjs update, as the log keeps it. */
+export interface LoggedUpdate {
+  roomId: string
+  doc: DocName
+  seq: number
+  at: Date
+  /** The invite link the update came through: one per person, so it names who wrote it. */
+  participantId: string | null
+  bytes: Uint8Array
+}
+
+/** The full state of a document right after update `seq`. */
+export interface Keyframe {
+  roomId: string
+  doc: DocName
+  seq: number
+  at: Date
+  state: Uint8Array
+}
+
+/** What a room's document loads from: the latest keyframe and the updates after it. */
+export interface StoredDoc {
+  keyframe: Uint8Array | null
+  tail: Uint8Array[]
+  lastSeq: number
+}
+
+/**
+ * Where the Yjs endpoint keeps documents, the way y-websocket has bindState/writeState: the
+ * endpoint depends on this interface only, so tests and benchmarks can hand it another store.
+ */
+export interface DocStore {
+  load(roomId: string, doc: DocName): Promise<StoredDoc>
+  /** Queues an update; it is durable once a later `flush()` resolves (and within ~100 ms anyway). */
+  append(update: LoggedUpdate): void
+  /** Queues a keyframe, written after every update queued before it. */
+  keyframe(frame: Keyframe): void
+  /** Resolves once everything queued so far is durable. */
+  flush(): Promise<void>
+  /** Flushes and stops the background writer. */
+  close(): Promise<void>
+}

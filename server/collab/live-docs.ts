@@ -1,0 +1,84 @@
+import type { DocName } from '../../shared/rooms/roles.js'
+import type { Logger } from '../log.js'
+import type { DocStore } from './doc-store.js'
+import { type DocConnection, LiveDoc } from './live-doc.js'
+
+export interface LiveDocsOptions {
+  store: DocStore
+  log: Logger
+  clock: () => number
+  /** A keyframe is stored after this many logged updates of a document. */
+  keyframeEvery?: number
+}
+
+/**
+ * The documents held in memory. A document loads on its first socket (keyframe + tail) and is
+ * unloaded once its last socket has gone and its pending writes are durable.
+ */
+export class LiveDocs {
+  readonly #docs = new Map<string, Promise<LiveDoc>>()
+  readonly #opts: Required<LiveDocsOptions>
+
+  constructor(opts: LiveDocsOptions) {
+    this.#opts = { keyframeEvery: 300, ...opts }
+  }
+
+  get size(): number {
+    return this.#docs.size
+  }
+
+  /** Opens (loading if needed) a document and adds the socket to it. */
+  async join(roomId: string, name: DocName, conn: DocConnection): Promise<LiveDoc> {
+    const key = `${roomId}/${name}`
+    let doc: LiveDoc
+    // A document being unloaded right now is destroyed under us: then load it afresh.
+    do {
+      let pending = this.#docs.get(key)
+      if (!pending) {
+        pending = this.#load(roomId, name)
+        this.#docs.set(key, pending)
+        pending.catch(() => this.#docs.delete(key))
+      }
+      doc = await pending
+    } while (doc.destroyed)
+    doc.conns.add(conn)
+    doc.greet(conn)
+    return doc
+  }
+
+  /** Removes a socket; unloads the document once nobody is left and its writes are done. */
+  leave(doc: LiveDoc, conn: DocConnection): void {
+    doc.leave(conn)
+    if (doc.conns.size > 0) return
+    const key = `${doc.roomId}/${doc.name}`
+    void this.#opts.store
+      .flush()
+      .catch((err) => this.#opts.log.warn('flush before unload failed', { room: doc.roomId, error: String(err) }))
+      .then(async () => {
+        // Someone may have joined while we flushed: then it stays.
+        if (doc.conns.size > 0 || (await this.#docs.get(key)) !== doc) return
+        this.#docs.delete(key)
+        doc.destroy()
+      })
+  }
+
+  /** Every open socket, for revocation and shutdown. */
+  async connections(): Promise<DocConnection[]> {
+    const docs = await Promise.allSettled(this.#docs.values())
+    return docs.flatMap((d) => (d.status === 'fulfilled' ? [...d.value.conns] : []))
+  }
+
+  async #load(roomId: string, name: DocName): Promise<LiveDoc> {
+    const started = performance.now()
+    const stored = await this.#opts.store.load(roomId, name)
+    const doc = new LiveDoc(roomId, name, stored.lastSeq, this.#opts.store, this.#opts.keyframeEvery, this.#opts.clock)
+    doc.restore(stored.keyframe, stored.tail)
+    this.#opts.log.debug('doc loaded', {
+      room: roomId,
+      doc: name,
+      tail: stored.tail.length,
+      ms: Math.round(performance.now() - started),
+    })
+    return doc
+  }
+}

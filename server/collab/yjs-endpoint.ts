@@ -1,0 +1,176 @@
+import type { IncomingMessage } from 'node:http'
+import type { Duplex } from 'node:stream'
+import { WebSocket, WebSocketServer } from 'ws'
+import { AppError, httpStatus, wsCloseCode } from '../../shared/errors.js'
+import { can, type DocName } from '../../shared/rooms/roles.js'
+import type { Caller } from '../auth/access.js'
+import type { Sessions } from '../auth/sessions.js'
+import type { Logger } from '../log.js'
+import type { DocConnection, LiveDoc } from './live-doc.js'
+import type { LiveDocs } from './live-docs.js'
+
+const PATH = /^\/yjs\/([A-Za-z0-9_-]{1,64})(\/private)?\/?$/
+const PING_INTERVAL_MS = 30_000
+
+export interface YjsEndpointDeps {
+  docs: LiveDocs
+  sessions: Sessions
+  log: Logger
+  maxMessageBytes: number
+  authenticate(token: string | null, roomId: string): Promise<Caller>
+}
+
+/**
+ * The y-websocket endpoint: `/yjs/<roomId>` (board) and `/yjs/<roomId>/private` (interviewers).
+ * Auth happens before the upgrade, so a refused client gets a plain HTTP status.
+ */
+export function createYjsEndpoint(deps: YjsEndpointDeps) {
+  const wss = new WebSocketServer({ noServer: true, maxPayload: deps.maxMessageBytes, perMessageDeflate: false })
+  let accepting = true
+
+  // Half-open sockets (a laptop lid closed mid-interview) are found by ping and cleaned up.
+  const alive = new WeakSet<WebSocket>()
+  const pinger = setInterval(() => {
+    for (const ws of wss.clients) {
+      if (!alive.has(ws)) {
+        ws.terminate()
+        continue
+      }
+      alive.delete(ws)
+      ws.ping()
+    }
+  }, PING_INTERVAL_MS)
+  pinger.unref()
+
+  async function handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<boolean> {
+    const url = new URL(req.url ?? '/', 'http://localhost')
+    const match = PATH.exec(url.pathname)
+    if (!match) return false
+    const roomId = match[1]!
+    const name: DocName = match[2] ? 'private' : 'board'
+    socket.on('error', () => {})
+    if (!accepting) {
+      refuse(socket, 503, 'unavailable', 'the server is shutting down')
+      return true
+    }
+    let caller: Caller
+    try {
+      caller = await deps.authenticate(url.searchParams.get('token'), roomId)
+      if (!can.readDoc(caller.role, name)) throw new AppError('forbidden', 'only interviewers can open the private notes')
+    } catch (err) {
+      if (err instanceof AppError) refuse(socket, httpStatus[err.code], err.code, err.message)
+      else {
+        deps.log.error('yjs auth failed', { error: String(err) })
+        refuse(socket, 500, 'internal', 'internal error')
+      }
+      return true
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => serve(ws, caller, name))
+    return true
+  }
+
+  function serve(ws: WebSocket, caller: Caller, name: DocName): void {
+    alive.add(ws)
+    // ws reports an oversized message (closing with 1009) or a broken frame as an error event.
+    ws.on('error', (err) => deps.log.debug('yjs socket error', { room: caller.roomId, error: String(err) }))
+    ws.on('pong', () => alive.add(ws))
+    ws.binaryType = 'nodebuffer'
+    const conn: DocConnection = {
+      linkId: caller.linkId,
+      canWrite: can.writeDoc(caller.role, name),
+      awarenessIds: new Set(),
+      send(message) {
+        if (ws.readyState !== WebSocket.OPEN) return
+        ws.send(message, { binary: true }, (err) => {
+          if (err) ws.terminate()
+        })
+      },
+      close(code, reason) {
+        ws.close(code, reason)
+      },
+    }
+    const unregister = deps.sessions.add(caller.linkId, () => conn.close(wsCloseCode.unauthorized, 'invite link revoked'))
+    // Messages may arrive while the document loads: keep them, in order, until it is ready.
+    let doc: LiveDoc | null = null
+    let queue: Buffer[] | null = []
+    let closed = false
+
+    const handle = (data: Buffer) => {
+      try {
+        doc!.receive(conn, new Uint8Array(data.buffer, data.byteOffset, data.byteLength))
+      } catch (err) {
+        const message = err instanceof AppError ? err.message : 'malformed message'
+        deps.log.warn('yjs message refused', { room: caller.roomId, doc: name, reason: message })
+        conn.close(wsCloseCode.invalid, message.slice(0, 120))
+      }
+    }
+
+    ws.on('message', (data: Buffer, isBinary) => {
+      if (!isBinary) {
+        conn.close(1003, 'binary messages only')
+        return
+      }
+      if (queue) queue.push(data)
+      else handle(data)
+    })
+    ws.on('close', () => {
+      closed = true
+      unregister()
+      if (doc) deps.docs.leave(doc, conn)
+    })
+
+    deps.docs.join(caller.roomId, name, conn).then(
+      (joined) => {
+        doc = joined
+        if (closed) {
+          deps.docs.leave(joined, conn)
+          return
+        }
+        const pending = queue!
+        queue = null
+        for (const data of pending) {
+          if (ws.readyState !== WebSocket.OPEN) break
+          handle(data)
+        }
+      },
+      (err) => {
+        deps.log.error('yjs doc load failed', { room: caller.roomId, doc: name, error: String(err) })
+        conn.close(1011, 'could not load the document')
+      },
+    )
+  }
+
+  return {
+    handleUpgrade,
+    /** Refuses new sockets and closes the open ones with "going away" so clients reconnect elsewhere. */
+    async close(): Promise<void> {
+      accepting = false
+      clearInterval(pinger)
+      const closing = [...wss.clients].map(
+        (ws) =>
+          new Promise<void>((resolve) => {
+            if (ws.readyState === WebSocket.CLOSED) return resolve()
+            ws.once('close', () => resolve())
+            ws.close(1001, 'server shutting down')
+            setTimeout(() => {
+              ws.terminate()
+              resolve()
+            }, 2000).unref()
+          }),
+      )
+      await Promise.all(closing)
+      wss.close()
+    },
+  }
+}
+
+function refuse(socket: Duplex, status: number, code: string, message: string): void {
+  const body = JSON.stringify({ error: { code, message } })
+  socket.end(
+    `HTTP/1.1 ${status} ${statusText(status)}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  )
+}
+
+function statusText(status: number): string {
+  return { 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 500: 'Internal Server Error', 503: 'Service Unavailable' }[status] ?? 'Error'
+}

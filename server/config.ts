@@ -1,0 +1,43 @@
+import { z } from 'zod'
+
+const LogLevel = z.enum(['debug', 'info', 'warn', 'error', 'silent'])
+export type LogLevel = z.infer<typeof LogLevel>
+
+const Env = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://')
+    .optional(),
+  DATA_DIR: z.string().min(1).default('./data'),
+  PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
+  SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must start with redis:// or rediss://').optional(),
+  MAX_MESSAGE_BYTES: z.coerce.number().int().min(1024).max(64 * 1024 * 1024).default(1_048_576),
+  LOG_LEVEL: LogLevel.default('info'),
+})
+
+export type Config = Readonly<z.infer<typeof Env>>
+
+/** Thrown with one line naming the offending variable, so `main` can print it and stop. */
+export class ConfigError extends Error {}
+
+/**
+ * The only reader of the environment. Empty strings count as unset, as shells often export them.
+ * Returns a frozen object; a bad value throws `ConfigError` naming the variable.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const present = Object.fromEntries(
+    Object.keys(Env.shape)
+      .map((k) => [k, env[k]])
+      .filter(([, v]) => v !== undefined && v !== ''),
+  )
+  const parsed = Env.safeParse(present)
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!
+    const name = String(issue.path[0] ?? 'environment')
+    throw new ConfigError(`invalid ${name}=${JSON.stringify(present[name] ?? '')}: ${issue.message}`)
+  }
+  return Object.freeze(parsed.data)
+}

@@ -1,0 +1,51 @@
+import { mkdirSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import { PGlite } from '@electric-sql/pglite'
+import { sql } from 'drizzle-orm'
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core'
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite'
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator'
+import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js'
+import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator'
+import postgres from 'postgres'
+import * as schema from './schema.js'
+
+/** The one database type every repo function takes: both drivers speak it. */
+export type Db = PgDatabase<PgQueryResultHKT, typeof schema>
+
+export interface Database {
+  db: Db
+  driver: 'pglite' | 'postgres'
+  close(): Promise<void>
+}
+
+const migrationsFolder = fileURLToPath(new URL('../../migrations', import.meta.url))
+/** Serialises migrations of several nodes starting at once against one Postgres. */
+const MIGRATION_LOCK = 7_340_101
+
+/** Opens Postgres when `databaseUrl` is set, embedded PGlite in `dataDir` otherwise; migrates. */
+export async function openDatabase(opts: { databaseUrl?: string | undefined; dataDir: string }): Promise<Database> {
+  if (opts.databaseUrl) {
+    const client = postgres(opts.databaseUrl, { max: 10, onnotice: () => {} })
+    const reserved = await client.reserve()
+    try {
+      await reserved`select pg_advisory_lock(${MIGRATION_LOCK})`
+      await migratePostgres(drizzlePostgres(reserved as unknown as postgres.Sql), { migrationsFolder })
+    } finally {
+      await reserved`select pg_advisory_unlock(${MIGRATION_LOCK})`.catch(() => {})
+      reserved.release()
+    }
+    const db = drizzlePostgres(client, { schema }) as unknown as Db
+    return { db, driver: 'postgres', close: () => client.end({ timeout: 5 }) }
+  }
+  mkdirSync(opts.dataDir, { recursive: true })
+  const client = await PGlite.create(`${opts.dataDir}/pglite`)
+  const db = drizzlePglite(client, { schema })
+  await migratePglite(db, { migrationsFolder })
+  return { db: db as unknown as Db, driver: 'pglite', close: () => client.close() }
+}
+
+/** A cheap round trip, for health checks. */
+export async function ping(db: Db): Promise<void> {
+  await db.execute(sql`select 1`)
+}

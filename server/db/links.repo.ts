@@ -1,0 +1,31 @@
+import { and, eq, isNull } from 'drizzle-orm'
+import type { Role } from '../../shared/rooms/roles.js'
+import type { Db } from './client.js'
+import { inviteLinks } from './schema.js'
+
+export type LinkRow = typeof inviteLinks.$inferSelect
+
+export async function insertLinks(db: Db, rows: (typeof inviteLinks.$inferInsert)[]): Promise<LinkRow[]> {
+  return db.insert(inviteLinks).values(rows).returning()
+}
+
+export async function getLink(db: Db, id: string): Promise<LinkRow | undefined> {
+  const [row] = await db.select().from(inviteLinks).where(eq(inviteLinks.id, id))
+  return row
+}
+
+export async function listLinks(db: Db, roomId: string): Promise<LinkRow[]> {
+  return db.select().from(inviteLinks).where(eq(inviteLinks.roomId, roomId)).orderBy(inviteLinks.createdAt)
+}
+
+/** Marks a link revoked; returns it, or undefined if it is unknown or was already revoked. */
+export async function revokeLink(db: Db, roomId: string, id: string, at: Date): Promise<LinkRow | undefined> {
+  const [row] = await db
+    .update(inviteLinks)
+    .set({ revokedAt: at })
+    .where(and(eq(inviteLinks.id, id), eq(inviteLinks.roomId, roomId), isNull(inviteLinks.revokedAt)))
+    .returning()
+  return row
+}
+
+export type { Role }

@@ -1,0 +1,99 @@
+import { bigint, index, integer, jsonb, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core'
+import type { Kit } from '../../shared/kits/kit.js'
+import type { TimerState } from '../../shared/timer/timer.js'
+import { bytea } from './bytea.js'
+
+const ms = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' })
+
+export const rooms = pgTable('rooms', {
+  id: text('id').primaryKey(),
+  title: text('title').notNull(),
+  mode: text('mode', { enum: ['peer', 'panel'] }).notNull(),
+  level: text('level', { enum: ['mid', 'senior', 'staff'] }).notNull(),
+  kitId: text('kit_id').notNull(),
+  /** The kit as it was when the room was made: a room never changes kit under its interviewers. */
+  kit: jsonb('kit').$type<Kit>().notNull(),
+  questionId: text('question_id'),
+  timer: jsonb('timer').$type<TimerState>().notNull(),
+  /** Mirrors timer.version so compare-and-set is a plain column comparison. */
+  timerVersion: integer('timer_version').notNull().default(0),
+  createdAt: ms('created_at').notNull().defaultNow(),
+  endedAt: ms('ended_at'),
+})
+
+export const inviteLinks = pgTable(
+  'invite_links',
+  {
+    id: text('id').primaryKey(),
+    roomId: text('room_id')
+      .notNull()
+      .references(() => rooms.id, { onDelete: 'cascade' }),
+    role: text('role', { enum: ['interviewer', 'candidate', 'observer'] }).notNull(),
+    label: text('label'),
+    createdAt: ms('created_at').notNull().defaultNow(),
+    expiresAt: ms('expires_at').notNull(),
+    revokedAt: ms('revoked_at'),
+  },
+  (t) => [index('invite_links_room_idx').on(t.roomId)],
+)
+
+/** One row per realtime session of a person in a room (a join, and its leave). */
+export const participants = pgTable(
+  'participants',
+  {
+    id: text('id').primaryKey(),
+    roomId: text('room_id')
+      .notNull()
+      .references(() => rooms.id, { onDelete: 'cascade' }),
+    linkId: text('link_id').notNull(),
+    role: text('role', { enum: ['interviewer', 'candidate', 'observer'] }).notNull(),
+    name: text('name').notNull(),
+    color: text('color').notNull(),
+    joinedAt: ms('joined_at').notNull().defaultNow(),
+    leftAt: ms('left_at'),
+  },
+  (t) => [index('participants_room_idx').on(t.roomId)],
+)
+
+/** Every accepted timer command (and other room-level moments), in order: replay's step marks. */
+export const roomEvents = pgTable(
+  'room_events',
+  {
+    roomId: text('room_id')
+      .notNull()
+      .references(() => rooms.id, { onDelete: 'cascade' }),
+    seq: integer('seq').notNull(),
+    at: ms('at').notNull(),
+    type: text('type').notNull(),
+    participantId: text('participant_id'),
+    payload: jsonb('payload').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.roomId, t.seq] })],
+)
+
+/** The Yjs update log, in order of receipt. Never compacted: it is the recording. */
+export const yjsUpdates = pgTable(
+  'yjs_updates',
+  {
+    roomId: text('room_id').notNull(),
+    doc: text('doc', { enum: ['board', 'private'] }).notNull(),
+    seq: bigint('seq', { mode: 'number' }).notNull(),
+    at: ms('at').notNull(),
+    participantId: text('participant_id'),
+    bytes: bytea('bytes').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.roomId, t.doc, t.seq] })],
+)
+
+/** Full document state after update `seq`: loading and seeking start from the nearest one. */
+export const yjsKeyframes = pgTable(
+  'yjs_keyframes',
+  {
+    roomId: text('room_id').notNull(),
+    doc: text('doc', { enum: ['board', 'private'] }).notNull(),
+    seq: bigint('seq', { mode: 'number' }).notNull(),
+    at: ms('at').notNull(),
+    state: bytea('state').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.roomId, t.doc, t.seq] })],
+)

@@ -1,0 +1,52 @@
+import { Hono } from 'hono'
+import { bodyLimit } from 'hono/body-limit'
+import { HTTPException } from 'hono/http-exception'
+import { z } from 'zod'
+import { AppError, httpStatus } from '../../shared/errors.js'
+import type { Deps } from '../deps.js'
+import { healthRoutes } from './health.routes.js'
+import { kitRoutes } from './kits.routes.js'
+import { questionRoutes } from './questions.routes.js'
+import { roomRoutes } from './rooms.routes.js'
+import { staticClient } from './static.js'
+
+/** JSON bodies are small: the largest is a custom kit. */
+const MAX_BODY_BYTES = 256 * 1024
+
+export function createApp(deps: Deps): Hono {
+  const app = new Hono()
+  app.use(
+    '/api/*',
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: () => {
+        throw new AppError('too_large', `request body over ${MAX_BODY_BYTES} bytes`)
+      },
+    }),
+  )
+  app.route('/api/health', healthRoutes(deps))
+  app.route('/api/kits', kitRoutes(deps))
+  app.route('/api/questions', questionRoutes(deps))
+  app.route('/api/rooms', roomRoutes(deps))
+  app.all('/api/*', () => {
+    throw new AppError('not_found', 'no such endpoint')
+  })
+  app.route('/', staticClient(deps))
+
+  app.onError((err, c) => {
+    if (err instanceof AppError) {
+      return c.json({ error: { code: err.code, message: err.message } }, httpStatus[err.code])
+    }
+    if (err instanceof z.ZodError) {
+      const issue = err.issues[0]
+      const where = issue?.path.length ? `${issue.path.join('.')}: ` : ''
+      return c.json({ error: { code: 'invalid', message: `${where}${issue?.message ?? 'invalid input'}` } }, 400)
+    }
+    if (err instanceof HTTPException && err.status < 500) {
+      return c.json({ error: { code: 'invalid', message: err.message } }, err.status)
+    }
+    deps.log.error('unhandled http error', { path: c.req.path, error: err instanceof Error ? err.stack : String(err) })
+    return c.json({ error: { code: 'internal', message: 'internal error' } }, 500)
+  })
+  return app
+}

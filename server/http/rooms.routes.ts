@@ -1,0 +1,101 @@
+import { Hono } from 'hono'
+import { z } from 'zod'
+import { AppError } from '../../shared/errors.js'
+import { findBuiltInKit } from '../../shared/kits/index.js'
+import { findQuestion } from '../../shared/questions/bank.js'
+import { CreateRoomInput, kitFor, questionFor, type Room } from '../../shared/rooms/room.js'
+import { can, Role } from '../../shared/rooms/roles.js'
+import { initialTimer } from '../../shared/timer/timer.js'
+import { type Caller, authenticate, bearerToken } from '../auth/access.js'
+import { LINK_LIFETIME_MS, linkToken, linkUrl, linkView } from '../auth/invite-links.js'
+import { insertLinks, listLinks, revokeLink } from '../db/links.repo.js'
+import { getRoom, insertRoom, toRoom } from '../db/rooms.repo.js'
+import type { Deps } from '../deps.js'
+import { newId } from '../ids.js'
+import { jsonBody } from './json-body.js'
+
+const DEFAULT_KIT = 'ml-system-design'
+const NewLinkInput = z.strictObject({ role: Role, label: z.string().trim().min(1).max(60).optional() })
+
+export function roomRoutes(deps: Deps) {
+  const caller = async (c: { req: { header(name: string): string | undefined } }, roomId: string): Promise<Caller> =>
+    authenticate(deps.db, deps.tokens, bearerToken(c.req.header('authorization')), roomId, deps.clock())
+
+  const requireInterviewer = (who: Caller) => {
+    if (!can.manageLinks(who.role)) throw new AppError('forbidden', 'only interviewers can do this')
+  }
+
+  return new Hono()
+    .post('/', async (c) => {
+      const input = await jsonBody(c, CreateRoomInput, { emptyAs: {} })
+      const kit = findBuiltInKit(input.kitId ?? DEFAULT_KIT)
+      if (!kit) throw new AppError('invalid', `kitId: no kit "${input.kitId}"`)
+      const question = input.questionId === undefined ? undefined : findQuestion(input.questionId)
+      if (input.questionId !== undefined && !question) throw new AppError('invalid', `questionId: no question "${input.questionId}"`)
+      const now = deps.clock()
+      const roomId = newId(10)
+      const row = await deps.db.transaction(async (tx) => {
+        const room = await insertRoom(tx, {
+          id: roomId,
+          title: input.title ?? question?.title ?? 'ML system design interview',
+          mode: input.mode ?? 'peer',
+          level: input.level ?? 'senior',
+          kitId: kit.id,
+          kit,
+          questionId: question?.id ?? null,
+          timer: initialTimer(kit.steps),
+          timerVersion: 0,
+          createdAt: new Date(now),
+        })
+        const expiresAt = new Date(now + LINK_LIFETIME_MS)
+        const links = await insertLinks(
+          tx,
+          Role.options.map((role) => ({ id: newId(12), roomId, role, createdAt: new Date(now), expiresAt })),
+        )
+        return { room, links }
+      })
+      const tokens = Object.fromEntries(row.links.map((l) => [l.role, linkToken(deps.tokens, l)])) as Record<Role, string>
+      const links = Object.fromEntries(Role.options.map((r) => [r, linkUrl(deps.publicUrl, roomId, tokens[r])])) as Record<Role, string>
+      return c.json({ room: toRoom(row.room), links, tokens }, 201)
+    })
+    .get('/:id', async (c) => {
+      const roomId = c.req.param('id')
+      const who = await caller(c, roomId)
+      const row = await getRoom(deps.db, roomId)
+      if (!row) throw new AppError('not_found', 'no such room')
+      const question = row.questionId ? findQuestion(row.questionId) : undefined
+      const room: Room = toRoom(row)
+      return c.json({
+        room,
+        role: who.role,
+        kit: kitFor(who.role, row.kit),
+        question: question ? questionFor(who.role, question) : null,
+        timer: row.timer,
+        serverNow: deps.clock(),
+      })
+    })
+    .get('/:id/links', async (c) => {
+      const roomId = c.req.param('id')
+      requireInterviewer(await caller(c, roomId))
+      const links = await listLinks(deps.db, roomId)
+      return c.json({ links: links.map((l) => linkView(deps.tokens, deps.publicUrl, l)) })
+    })
+    .post('/:id/links', async (c) => {
+      const roomId = c.req.param('id')
+      requireInterviewer(await caller(c, roomId))
+      const input = await jsonBody(c, NewLinkInput)
+      const now = deps.clock()
+      const [link] = await insertLinks(deps.db, [
+        { id: newId(12), roomId, role: input.role, label: input.label ?? null, createdAt: new Date(now), expiresAt: new Date(now + LINK_LIFETIME_MS) },
+      ])
+      return c.json({ link: linkView(deps.tokens, deps.publicUrl, link!) }, 201)
+    })
+    .delete('/:id/links/:linkId', async (c) => {
+      const roomId = c.req.param('id')
+      requireInterviewer(await caller(c, roomId))
+      const revoked = await revokeLink(deps.db, roomId, c.req.param('linkId'), new Date(deps.clock()))
+      if (!revoked) throw new AppError('not_found', 'no such active link in this room')
+      deps.revokeLink(revoked.id)
+      return c.json({ link: linkView(deps.tokens, deps.publicUrl, revoked) })
+    })
+}

@@ -1,0 +1,43 @@
+import { ConfigError, loadConfig } from './config.js'
+import { startServer } from './server.js'
+
+const SHUTDOWN_DEADLINE_MS = 10_000
+
+let config
+try {
+  config = loadConfig()
+} catch (err) {
+  if (err instanceof ConfigError) {
+    process.stderr.write(`stepwise: ${err.message}\n`)
+    process.exit(2)
+  }
+  throw err
+}
+
+const server = await startServer(config)
+process.stdout.write(`Stepwise is running at ${server.url}\n`)
+
+let signals = 0
+const shutdown = (signal: string) => {
+  signals++
+  if (signals > 1) {
+    // A second signal does not skip the flush: it only says we heard it.
+    process.stderr.write(`stepwise: ${signal} again; still flushing, exiting as soon as it is done\n`)
+    return
+  }
+  process.stderr.write(`stepwise: ${signal}, shutting down\n`)
+  const deadline = setTimeout(() => {
+    process.stderr.write('stepwise: shutdown took over 10 s; exiting\n')
+    process.exit(1)
+  }, SHUTDOWN_DEADLINE_MS)
+  deadline.unref()
+  server.close().then(
+    () => process.exit(0),
+    (err) => {
+      process.stderr.write(`stepwise: shutdown failed: ${String(err)}\n`)
+      process.exit(1)
+    },
+  )
+}
+process.on('SIGTERM', () => shutdown('SIGTERM'))
+process.on('SIGINT', () => shutdown('SIGINT'))

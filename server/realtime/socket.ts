@@ -1,0 +1,92 @@
+import type { Server as HttpServer } from 'node:http'
+import { Server, type Socket } from 'socket.io'
+import { AppError } from '../../shared/errors.js'
+import { type ClientToServer, type Participant, type ServerToClient, SocketAuth } from '../../shared/protocol/events.js'
+import { colorFor } from '../../shared/rooms/room.js'
+import { authenticate } from '../auth/access.js'
+import { listLinks } from '../db/links.repo.js'
+import { insertParticipant, markLeft } from '../db/participants.repo.js'
+import { getRoom, toRoom } from '../db/rooms.repo.js'
+import type { Deps } from '../deps.js'
+import { newId } from '../ids.js'
+import { registerTimerHandlers } from './timer.handlers.js'
+
+export interface SocketData {
+  roomId: string
+  linkId: string
+  participant: Participant
+}
+export type RoomServer = Server<ClientToServer, ServerToClient, Record<string, never>, SocketData>
+export type RoomSocket = Socket<ClientToServer, ServerToClient, Record<string, never>, SocketData>
+
+const DEFAULT_NAMES = { interviewer: 'Interviewer', candidate: 'Candidate', observer: 'Observer' } as const
+
+/** socket.io wiring: auth by token, presence, and the timer handlers. */
+export function attachSocketIo(httpServer: HttpServer, deps: Deps, adapter?: Parameters<RoomServer['adapter']>[0]): RoomServer {
+  const io: RoomServer = new Server(httpServer, {
+    serveClient: false,
+    // Yjs upgrades on /yjs share this HTTP server: do not let engine.io kill sockets it does not own.
+    destroyUpgrade: false,
+    maxHttpBufferSize: 64 * 1024,
+    ...(adapter ? { adapter } : {}),
+  })
+
+  io.use(async (socket, next) => {
+    try {
+      const auth = SocketAuth.safeParse(socket.handshake.auth)
+      if (!auth.success) throw new AppError('unauthorized', 'an invite token is required')
+      const claims = deps.tokens.verify(auth.data.token, deps.clock())
+      const caller = await authenticate(deps.db, deps.tokens, auth.data.token, claims.roomId, deps.clock())
+      // A colour per invite link, so a person keeps theirs across reconnects.
+      const index = (await listLinks(deps.db, caller.roomId)).findIndex((l) => l.id === caller.linkId)
+      const row = await insertParticipant(deps.db, {
+        id: newId(12),
+        roomId: caller.roomId,
+        linkId: caller.linkId,
+        role: caller.role,
+        name: auth.data.name || DEFAULT_NAMES[caller.role],
+        color: colorFor(index),
+        joinedAt: new Date(deps.clock()),
+      })
+      socket.data = {
+        roomId: caller.roomId,
+        linkId: caller.linkId,
+        participant: { id: row.id, name: row.name, role: row.role, color: row.color, joinedAt: row.joinedAt.toISOString() },
+      }
+      next()
+    } catch (err) {
+      const appErr = err instanceof AppError ? err : new AppError('unauthorized', 'could not authenticate')
+      if (!(err instanceof AppError)) deps.log.error('socket auth failed', { error: String(err) })
+      next(Object.assign(new Error(appErr.message), { data: { code: appErr.code } }))
+    }
+  })
+
+  const participantsOf = async (roomId: string): Promise<Participant[]> => {
+    const sockets = await io.in(roomId).fetchSockets()
+    return sockets.map((s) => s.data.participant).sort((a, b) => a.joinedAt.localeCompare(b.joinedAt))
+  }
+
+  io.on('connection', async (socket: RoomSocket) => {
+    const { roomId, linkId, participant } = socket.data
+    const unregister = deps.sessions.add(linkId, () => {
+      socket.emit('revoked', { message: 'this invite link has been revoked' })
+      socket.disconnect(true)
+    })
+    socket.on('disconnect', async () => {
+      unregister()
+      await markLeft(deps.db, participant.id, new Date(deps.clock())).catch((err) =>
+        deps.log.warn('could not record a leave', { error: String(err) }),
+      )
+      io.to(roomId).emit('presence', { participants: await participantsOf(roomId) })
+    })
+    registerTimerHandlers(io, socket, deps)
+    await socket.join(roomId)
+    const row = await getRoom(deps.db, roomId)
+    if (!row || !socket.connected) return
+    const participants = await participantsOf(roomId)
+    socket.emit('room:state', { room: toRoom(row), participants, timer: row.timer, serverNow: deps.clock(), you: participant })
+    socket.to(roomId).emit('presence', { participants })
+  })
+
+  return io
+}

@@ -1,0 +1,114 @@
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { getRequestListener } from '@hono/node-server'
+import { loadSecret } from './auth/secret.js'
+import { authenticate } from './auth/access.js'
+import { Sessions } from './auth/sessions.js'
+import { createTokenSigner } from './auth/tokens.js'
+import type { DocStore } from './collab/doc-store.js'
+import { LiveDocs } from './collab/live-docs.js'
+import { createPgDocStore } from './collab/pg-doc-store.js'
+import { createYjsEndpoint } from './collab/yjs-endpoint.js'
+import type { Config } from './config.js'
+import { openDatabase } from './db/client.js'
+import type { Deps } from './deps.js'
+import { createApp } from './http/app.js'
+import { createLogger, type Logger } from './log.js'
+import { connectRedis } from './realtime/redis.js'
+import { attachSocketIo } from './realtime/socket.js'
+import { version } from './version.js'
+
+export interface RunningServer {
+  /** `http://HOST:PORT` with the real port. */
+  url: string
+  port: number
+  deps: Deps
+  docs: LiveDocs
+  store: DocStore
+  /** Stops accepting, closes sockets, flushes every pending write, closes the database. */
+  close(): Promise<void>
+}
+
+export interface ServerOptions {
+  log?: Logger
+  clock?: () => number
+  /** Group-commit interval of the update log. */
+  flushIntervalMs?: number
+  keyframeEvery?: number
+}
+
+/** The composition root: config -> db -> app -> sockets -> listen. */
+export async function startServer(config: Config, opts: ServerOptions = {}): Promise<RunningServer> {
+  const log = opts.log ?? createLogger(config.LOG_LEVEL)
+  const clock = opts.clock ?? Date.now
+  const database = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR })
+  const tokens = createTokenSigner(loadSecret(config.SECRET, config.DATA_DIR))
+  const sessions = new Sessions()
+  const redis = config.REDIS_URL ? await connectRedis(config.REDIS_URL, log) : null
+
+  const httpServer = createServer()
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once('error', reject)
+    httpServer.listen(config.PORT, config.HOST, () => resolve())
+  })
+  const port = (httpServer.address() as AddressInfo).port
+  const url = `http://${config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST}:${port}`
+
+  const deps: Deps = {
+    db: database.db,
+    driver: database.driver,
+    tokens,
+    sessions,
+    log,
+    clock,
+    publicUrl: config.PUBLIC_URL ?? url,
+    version,
+    redis,
+    revokeLink: (linkId) => {
+      sessions.revoke(linkId)
+      redis?.publishRevoke(linkId)
+    },
+  }
+  redis?.onRevoke((linkId) => sessions.revoke(linkId))
+
+  const app = createApp(deps)
+  httpServer.on('request', getRequestListener(app.fetch))
+  const store = createPgDocStore(database.db, log, { intervalMs: opts.flushIntervalMs ?? 50 })
+  const docs = new LiveDocs({ store, log, clock, keyframeEvery: opts.keyframeEvery ?? 300 })
+  const yjs = createYjsEndpoint({
+    docs,
+    sessions,
+    log,
+    maxMessageBytes: config.MAX_MESSAGE_BYTES,
+    authenticate: (token, roomId) => authenticate(database.db, tokens, token, roomId, clock()),
+  })
+  httpServer.on('upgrade', (req, socket, head) => {
+    if (req.url?.startsWith('/yjs')) void yjs.handleUpgrade(req, socket, head)
+  })
+  const io = attachSocketIo(httpServer, deps, redis?.socketIoAdapter())
+
+  let closing: Promise<void> | null = null
+  return {
+    url,
+    port,
+    deps,
+    docs,
+    store,
+    close() {
+      // A second signal waits for the same shutdown: it never skips the flush.
+      closing ??= (async () => {
+        const stopped = new Promise<void>((resolve) => httpServer.close(() => resolve()))
+        await yjs.close()
+        io.disconnectSockets(true)
+        await new Promise<void>((resolve) => io.close(() => resolve()))
+        await store.close()
+        httpServer.closeAllConnections()
+        await stopped
+        await redis?.close()
+        await database.close()
+        log.info('stopped')
+      })()
+      return closing
+    },
+  }
+}

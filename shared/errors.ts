@@ -1,0 +1,34 @@
+/** The few error codes Stepwise speaks, on every surface (HTTP, socket acks, Yjs close codes). */
+export type ErrorCode = 'invalid' | 'unauthorized' | 'forbidden' | 'not_found' | 'conflict' | 'too_large'
+
+/** An error that can become a reply: HTTP maps `code` to a status, socket acks carry it as is. */
+export class AppError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message)
+    this.name = 'AppError'
+  }
+}
+
+/** HTTP status for each error code. */
+export const httpStatus: Record<ErrorCode, 400 | 401 | 403 | 404 | 409 | 413> = {
+  invalid: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  too_large: 413,
+}
+
+/** Close codes of the Yjs websocket for errors decided after the upgrade. */
+export const wsCloseCode: Record<ErrorCode, number> = {
+  invalid: 4400,
+  unauthorized: 4401,
+  forbidden: 4403,
+  not_found: 4404,
+  conflict: 4409,
+  too_large: 4413,
+}

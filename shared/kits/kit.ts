@@ -1,0 +1,51 @@
+import { z } from 'zod'
+
+export const Level = z.enum(['mid', 'senior', 'staff'])
+export type Level = z.infer<typeof Level>
+
+export const RoomMode = z.enum(['peer', 'panel'])
+export type RoomMode = z.infer<typeof RoomMode>
+
+/** What a mid-level, a senior and a staff answer to one step look like. */
+export const LevelAnchors = z.object({
+  mid: z.string().min(1).max(500),
+  senior: z.string().min(1).max(500),
+  staff: z.string().min(1).max(500),
+})
+export type LevelAnchors = z.infer<typeof LevelAnchors>
+
+/** A step key names a step in Yjs (`notes:<key>`) and in URLs, so it stays a plain slug. */
+export const StepKey = z
+  .string()
+  .regex(/^[a-z][a-z0-9-]{0,31}$/, 'a step key is a lowercase slug of at most 32 characters')
+
+export const KitStep = z.object({
+  key: StepKey,
+  title: z.string().min(1).max(80),
+  minutes: z.number().int().min(1).max(180),
+  /** What the candidate should cover; shown to everyone. */
+  prompts: z.array(z.string().min(1).max(300)).min(1).max(20),
+  /** Follow-up questions for the interviewer; never shown to candidates or observers. */
+  hints: z.array(z.string().min(1).max(300)).max(20).default([]),
+  anchors: LevelAnchors,
+})
+export type KitStep = z.infer<typeof KitStep>
+
+export const Kit = z.object({
+  id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/),
+  version: z.number().int().min(1),
+  title: z.string().min(1).max(120),
+  description: z.string().max(1000).default(''),
+  builtIn: z.boolean().default(false),
+  steps: z
+    .array(KitStep)
+    .min(1)
+    .max(20)
+    .refine((steps) => new Set(steps.map((s) => s.key)).size === steps.length, 'step keys must be unique'),
+})
+export type Kit = z.infer<typeof Kit>
+
+/** Total planned minutes of a kit. */
+export function kitMinutes(kit: Pick<Kit, 'steps'>): number {
+  return kit.steps.reduce((sum, s) => sum + s.minutes, 0)
+}

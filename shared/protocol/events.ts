@@ -1,0 +1,51 @@
+import { z } from 'zod'
+import type { ErrorCode } from '../errors.js'
+import type { Room } from '../rooms/room.js'
+import type { Role } from '../rooms/roles.js'
+import { TimerCommand, type TimerState } from '../timer/timer.js'
+
+/** What a socket.io client sends in `auth` when it connects. */
+export const SocketAuth = z.object({
+  token: z.string().min(1).max(2000),
+  name: z.string().trim().max(40).optional(),
+})
+
+export interface Participant {
+  id: string
+  name: string
+  role: Role
+  color: string
+  joinedAt: string
+}
+
+export interface RoomStatePayload {
+  room: Room
+  participants: Participant[]
+  timer: TimerState
+  serverNow: number
+  /** The receiving socket's own participant entry. */
+  you: Participant
+}
+export interface PresencePayload {
+  participants: Participant[]
+}
+export interface TimerPayload {
+  timer: TimerState
+  serverNow: number
+}
+
+export type Ack<T> = ({ ok: true } & T) | { ok: false; error: { code: ErrorCode | 'internal'; message: string } }
+
+export interface ServerToClient {
+  'room:state': (payload: RoomStatePayload) => void
+  presence: (payload: PresencePayload) => void
+  timer: (payload: TimerPayload) => void
+  /** This socket's invite link was revoked; the server disconnects it right after. */
+  revoked: (payload: { message: string }) => void
+}
+
+export interface ClientToServer {
+  'timer:command': (command: z.input<typeof TimerCommand>, ack?: (reply: Ack<{ timer: TimerState }>) => void) => void
+}
+
+export { TimerCommand }

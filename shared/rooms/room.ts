@@ -1,0 +1,63 @@
+import { z } from 'zod'
+import { Kit, Level, RoomMode, StepKey } from '../kits/kit.js'
+import type { Question } from '../questions/question.js'
+import type { Role } from './roles.js'
+
+/** Body of `POST /api/rooms`: every field optional, `{}` makes a room with the built-in kit. */
+export const CreateRoomInput = z.strictObject({
+  kitId: z.string().min(1).max(64).optional(),
+  questionId: z.string().min(1).max(64).optional(),
+  level: Level.optional(),
+  title: z.string().trim().min(1).max(120).optional(),
+  mode: RoomMode.optional(),
+})
+export type CreateRoomInput = z.infer<typeof CreateRoomInput>
+
+export interface Room {
+  id: string
+  title: string
+  mode: RoomMode
+  level: Level
+  kitId: string
+  kitVersion: number
+  questionId: string | null
+  createdAt: string
+  endedAt: string | null
+}
+
+/** A kit step as a role may see it: hints and rubric anchors are for interviewers only. */
+export interface StepView {
+  key: z.infer<typeof StepKey>
+  title: string
+  minutes: number
+  prompts: string[]
+  hints?: string[]
+  anchors?: Kit['steps'][number]['anchors']
+}
+export interface KitView extends Omit<Kit, 'steps'> {
+  steps: StepView[]
+}
+export type QuestionView = Omit<Question, 'hints'> & { hints?: Question['hints'] }
+
+/** Strips what only interviewers may see from a kit. */
+export function kitFor(role: Role, kit: Kit): KitView {
+  if (role === 'interviewer') return kit
+  return { ...kit, steps: kit.steps.map(({ hints: _h, anchors: _a, ...step }) => step) }
+}
+
+/** Strips the interviewer's hints from a question. */
+export function questionFor(role: Role, question: Question): QuestionView {
+  if (role === 'interviewer') return question
+  const { hints: _h, ...rest } = question
+  return rest
+}
+
+/** A display colour per participant, readable on white and dark backgrounds alike. */
+export const PARTICIPANT_COLORS = [
+  '#2563eb', '#db2777', '#059669', '#d97706', '#7c3aed', '#dc2626', '#0891b2', '#65a30d',
+] as const
+
+/** The colour for the n-th person in a room. */
+export function colorFor(index: number): string {
+  return PARTICIPANT_COLORS[((index % PARTICIPANT_COLORS.length) + PARTICIPANT_COLORS.length) % PARTICIPANT_COLORS.length]!
+}
