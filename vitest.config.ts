@@ -10,7 +10,6 @@ export default defineConfig({
           include: ['test/integration/**/*.test.ts'],
           testTimeout: 30_000,
           hookTimeout: 60_000,
-          globalSetup: ['test/helpers/global-setup.ts'],
         },
       },
     ],
