@@ -26,15 +26,15 @@ const MIGRATION_LOCK = 7_340_101
 /** Opens Postgres when `databaseUrl` is set, embedded PGlite in `dataDir` otherwise; migrates. */
 export async function openDatabase(opts: { databaseUrl?: string | undefined; dataDir: string }): Promise<Database> {
   if (opts.databaseUrl) {
-    const client = postgres(opts.databaseUrl, { max: 10, onnotice: () => {} })
-    const reserved = await client.reserve()
+    // One connection for the migration, so the advisory lock and the migration share a session.
+    const migrator = postgres(opts.databaseUrl, { max: 1, onnotice: () => {} })
     try {
-      await reserved`select pg_advisory_lock(${MIGRATION_LOCK})`
-      await migratePostgres(drizzlePostgres(reserved as unknown as postgres.Sql), { migrationsFolder })
+      await migrator`select pg_advisory_lock(${MIGRATION_LOCK})`
+      await migratePostgres(drizzlePostgres(migrator), { migrationsFolder })
     } finally {
-      await reserved`select pg_advisory_unlock(${MIGRATION_LOCK})`.catch(() => {})
-      reserved.release()
+      await migrator.end({ timeout: 5 })
     }
+    const client = postgres(opts.databaseUrl, { max: 10, onnotice: () => {} })
     const db = drizzlePostgres(client, { schema }) as unknown as Db
     return { db, driver: 'postgres', close: () => client.end({ timeout: 5 }) }
   }
