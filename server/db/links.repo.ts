@@ -1,5 +1,4 @@
 import { and, eq, isNull } from 'drizzle-orm'
-import type { Role } from '../../shared/rooms/roles.js'
 import type { Db } from './client.js'
 import { inviteLinks } from './schema.js'
 
@@ -28,4 +27,3 @@ export async function revokeLink(db: Db, roomId: string, id: string, at: Date): 
   return row
 }
 
-export type { Role }

@@ -1,5 +1,4 @@
 import { and, eq, sql } from 'drizzle-orm'
-import type { Kit } from '../../shared/kits/kit.js'
 import type { Room } from '../../shared/rooms/room.js'
 import type { TimerState } from '../../shared/timer/timer.js'
 import type { Db } from './client.js'
@@ -75,4 +74,3 @@ export async function listRoomEvents(db: Db, roomId: string) {
   return db.select().from(roomEvents).where(eq(roomEvents.roomId, roomId)).orderBy(roomEvents.seq)
 }
 
-export type { Kit }

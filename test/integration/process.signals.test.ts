@@ -2,7 +2,6 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import * as Y from 'yjs'
 import { connectY, createRoom, sleep, waitFor, type YClient } from '../helpers/clients.js'
 import { type ServerProcess, spawnServer } from '../helpers/process.js'
 import { dbKind } from '../helpers/server.js'
@@ -119,4 +118,3 @@ describe(`the server process under signals (${dbKind})`, () => {
   })
 })
 
-export type { Y }
