@@ -1,0 +1,252 @@
+import * as Y from 'yjs'
+import {
+  cleanLabel,
+  createEdgeMap,
+  createNodeMap,
+  edgesOf,
+  type Geometry,
+  geometryChanges,
+  type LabelledEdge,
+  newId,
+  nodesOf,
+  type PartNode,
+  readBoard,
+  readNode,
+  toFlowEdge,
+  toFlowNode,
+} from './board.js'
+import { PARTS, type PartKind } from './parts.js'
+
+/** While dragging, positions reach the doc (and everyone else) at most this often. */
+const DRAG_WRITE_MS = 60
+
+/**
+ * The canvas of one board doc, bound two-way to Svelte Flow: `nodes`/`edges` are what the flow
+ * renders; what the flow sets back (moves, resizes, deletions) is written to the doc. Remote
+ * changes and undo/redo rebuild the lists from the doc. Undo covers this client's changes only.
+ */
+export class CanvasState {
+  /** The transaction origin of this client's canvas edits, tracked by the undo manager. */
+  readonly origin = { source: 'canvas' }
+  #doc: Y.Doc
+  #nodesMap: Y.Map<Y.Map<unknown>>
+  #edgesMap: Y.Map<Y.Map<unknown>>
+  #nodes: PartNode[] = $state.raw([])
+  #edges: LabelledEdge[] = $state.raw([])
+  #readOnly = $state(false)
+  #canUndo = $state(false)
+  #canRedo = $state(false)
+  #editing: { kind: 'node' | 'edge'; id: string } | null = $state(null)
+  #undo: Y.UndoManager
+  #pending = new Map<string, Partial<Geometry>>()
+  #flushTimer: ReturnType<typeof setTimeout> | null = null
+  /** Set while writing what the flow already shows, so the observer does not rebuild it again. */
+  #writingFromFlow = false
+  #cleanup: (() => void)[] = []
+
+  constructor(doc: Y.Doc, opts: { readOnly?: boolean } = {}) {
+    this.#doc = doc
+    this.#nodesMap = nodesOf(doc)
+    this.#edgesMap = edgesOf(doc)
+    this.#readOnly = opts.readOnly ?? false
+    this.#rebuild()
+    const onChange = (_events: unknown, tx: Y.Transaction) => {
+      if (!(this.#writingFromFlow && tx.origin === this.origin)) this.#rebuild()
+    }
+    this.#nodesMap.observeDeep(onChange)
+    this.#edgesMap.observeDeep(onChange)
+    this.#undo = new Y.UndoManager([this.#nodesMap, this.#edgesMap], {
+      trackedOrigins: new Set([this.origin]),
+      captureTimeout: 500,
+    })
+    const flags = () => {
+      this.#canUndo = this.#undo.canUndo()
+      this.#canRedo = this.#undo.canRedo()
+    }
+    this.#undo.on('stack-item-added', flags)
+    this.#undo.on('stack-item-popped', flags)
+    this.#undo.on('stack-cleared', flags)
+    this.#cleanup.push(() => {
+      this.#nodesMap.unobserveDeep(onChange)
+      this.#edgesMap.unobserveDeep(onChange)
+      this.#undo.destroy()
+    })
+  }
+
+  get nodes(): PartNode[] {
+    return this.#nodes
+  }
+  /** Called by Svelte Flow for every change it makes: selection, measuring, dragging, resizing, deleting. */
+  set nodes(next: PartNode[]) {
+    const prev = this.#nodes
+    this.#nodes = next
+    if (this.#readOnly) return
+    const kept = new Set(next.map((n) => n.id))
+    const removed = prev.filter((n) => !kept.has(n.id)).map((n) => n.id)
+    let dragging = false
+    for (const node of next) {
+      const stored = readNode(node.id, this.#nodesMap.get(node.id))
+      if (!stored) continue
+      const changes = geometryChanges(stored, node)
+      if (Object.keys(changes).length === 0) continue
+      this.#pending.set(node.id, { ...this.#pending.get(node.id), ...changes })
+      dragging ||= node.dragging === true
+    }
+    if (removed.length > 0) this.remove(removed, [])
+    if (this.#pending.size === 0) return
+    if (!dragging) this.#flush()
+    else this.#flushTimer ??= setTimeout(() => this.#flush(), DRAG_WRITE_MS)
+  }
+
+  get edges(): LabelledEdge[] {
+    return this.#edges
+  }
+  set edges(next: LabelledEdge[]) {
+    const prev = this.#edges
+    this.#edges = next
+    if (this.#readOnly) return
+    const kept = new Set(next.map((e) => e.id))
+    const removed = prev.filter((e) => !kept.has(e.id)).map((e) => e.id)
+    if (removed.length > 0) this.remove([], removed)
+  }
+
+  get readOnly(): boolean {
+    return this.#readOnly
+  }
+  set readOnly(value: boolean) {
+    this.#readOnly = value
+    if (value) this.#editing = null
+  }
+  get canUndo(): boolean {
+    return this.#canUndo
+  }
+  get canRedo(): boolean {
+    return this.#canRedo
+  }
+  /** The node or edge whose label is being edited here, if any. */
+  get editing(): { kind: 'node' | 'edge'; id: string } | null {
+    return this.#editing
+  }
+
+  /** Adds a part with its top-left corner at `at` (flow coordinates); returns its id. */
+  add(kind: PartKind, at: { x: number; y: number }): string | null {
+    if (this.#readOnly) return null
+    const id = newId('n')
+    const part = PARTS[kind]
+    this.#edit(() => this.#nodesMap.set(id, createNodeMap({ kind, label: part.name, x: at.x, y: at.y, w: part.w, h: part.h }) as Y.Map<unknown>))
+    // The new part is the one selected, ready to rename or connect.
+    this.#nodes = this.#nodes.map((n) => (n.id === id ? { ...n, selected: true } : n.selected ? { ...n, selected: false } : n))
+    return id
+  }
+
+  /** Connects two nodes; returns the new edge's id (null for a loop or an existing connection). */
+  connect(source: string, target: string, label = ''): string | null {
+    if (this.#readOnly || source === target) return null
+    if (!this.#nodesMap.has(source) || !this.#nodesMap.has(target)) return null
+    const exists = this.#edges.some((e) => e.source === source && e.target === target)
+    if (exists) return null
+    const id = newId('e')
+    this.#edit(() => this.#edgesMap.set(id, createEdgeMap({ source, target, label: cleanLabel(label) }) as Y.Map<unknown>))
+    return id
+  }
+
+  rename(nodeId: string, label: string): void {
+    const node = this.#nodesMap.get(nodeId)
+    if (this.#readOnly || !node) return
+    const clean = cleanLabel(label)
+    if (node.get('label') !== clean) this.#edit(() => node.set('label', clean))
+  }
+
+  relabel(edgeId: string, label: string): void {
+    const edge = this.#edgesMap.get(edgeId)
+    if (this.#readOnly || !edge) return
+    const clean = cleanLabel(label)
+    if (edge.get('label') !== clean) this.#edit(() => edge.set('label', clean))
+  }
+
+  /** Deletes nodes (with the edges that touch them) and edges. */
+  remove(nodeIds: string[], edgeIds: string[]): void {
+    if (this.#readOnly) return
+    const nodes = new Set(nodeIds.filter((id) => this.#nodesMap.has(id)))
+    const edges = new Set(edgeIds.filter((id) => this.#edgesMap.has(id)))
+    for (const [id, edge] of this.#edgesMap) {
+      if (nodes.has(edge.get('source') as string) || nodes.has(edge.get('target') as string)) edges.add(id)
+    }
+    if (nodes.size === 0 && edges.size === 0) return
+    for (const id of nodes) this.#pending.delete(id)
+    this.#edit(() => {
+      for (const id of edges) this.#edgesMap.delete(id)
+      for (const id of nodes) this.#nodesMap.delete(id)
+    })
+  }
+
+  startEditing(kind: 'node' | 'edge', id: string): void {
+    if (!this.#readOnly) this.#editing = { kind, id }
+  }
+  stopEditing(): void {
+    this.#editing = null
+  }
+
+  /** A drag or resize begins or ends: it becomes one undo step of its own. */
+  gestureBoundary(): void {
+    this.#flush()
+    this.#undo.stopCapturing()
+  }
+
+  undo(): void {
+    this.#flush()
+    this.#undo.undo()
+  }
+  redo(): void {
+    this.#undo.redo()
+  }
+
+  destroy(): void {
+    this.#flush()
+    if (this.#flushTimer) clearTimeout(this.#flushTimer)
+    for (const fn of this.#cleanup) fn()
+  }
+
+  /** One discrete edit: one transaction, one undo step. */
+  #edit(fn: () => void): void {
+    this.#flush()
+    this.#undo.stopCapturing()
+    this.#doc.transact(fn, this.origin)
+    this.#undo.stopCapturing()
+  }
+
+  #flush(): void {
+    if (this.#flushTimer) {
+      clearTimeout(this.#flushTimer)
+      this.#flushTimer = null
+    }
+    if (this.#pending.size === 0) return
+    const pending = [...this.#pending]
+    this.#pending.clear()
+    this.#writingFromFlow = true
+    try {
+      this.#doc.transact(() => {
+        for (const [id, changes] of pending) {
+          const node = this.#nodesMap.get(id)
+          if (!node) continue
+          for (const [field, value] of Object.entries(changes)) node.set(field, value)
+        }
+      }, this.origin)
+    } finally {
+      this.#writingFromFlow = false
+    }
+  }
+
+  #rebuild(): void {
+    const board = readBoard(this.#doc)
+    const prevNodes = new Map(this.#nodes.map((n) => [n.id, n]))
+    const prevEdges = new Map(this.#edges.map((e) => [e.id, e]))
+    this.#nodes = board.nodes.map((n) => {
+      const prev = prevNodes.get(n.id)
+      // A node being dragged here keeps its live position until the drag's writes land.
+      if (prev?.dragging) return prev
+      return toFlowNode(n, prev)
+    })
+    this.#edges = board.edges.map((e) => toFlowEdge(e, prevEdges.get(e.id)))
+  }
+}

@@ -1,0 +1,92 @@
+import { describe, expect, it } from 'vitest'
+import * as Y from 'yjs'
+import { readBoard } from './board.js'
+import { CanvasState } from './canvas.svelte.js'
+
+/** Two clients of one board, synced both ways in memory. */
+function pair() {
+  const a = new Y.Doc()
+  const b = new Y.Doc()
+  a.on('update', (u: Uint8Array, origin: unknown) => origin !== 'remote' && Y.applyUpdate(b, u, 'remote'))
+  b.on('update', (u: Uint8Array, origin: unknown) => origin !== 'remote' && Y.applyUpdate(a, u, 'remote'))
+  return { a, b, ca: new CanvasState(a), cb: new CanvasState(b) }
+}
+
+describe('CanvasState', () => {
+  it('adds a part to the doc and shows it, selected, on both sides', () => {
+    const { a, ca, cb } = pair()
+    const id = ca.add('model-server', { x: 100.4, y: 50 })!
+    expect(readBoard(a).nodes).toEqual([{ id, kind: 'model-server', label: 'Model server', x: 100, y: 50, w: 168, h: 60 }])
+    expect(ca.nodes.map((n) => [n.id, n.selected])).toEqual([[id, true]])
+    expect(cb.nodes).toHaveLength(1)
+    expect(cb.nodes[0]!.selected).toBeUndefined()
+  })
+
+  it('writes what Svelte Flow sets back: moves, resizes and deletions', () => {
+    const { b, ca, cb } = pair()
+    const n1 = ca.add('client', { x: 0, y: 0 })!
+    const n2 = ca.add('service', { x: 300, y: 0 })!
+    ca.connect(n1, n2, 'HTTPS')
+    ca.nodes = ca.nodes.map((n) => (n.id === n1 ? { ...n, position: { x: 40, y: 80 }, width: 220 } : n))
+    expect(cb.nodes.find((n) => n.id === n1)).toMatchObject({ position: { x: 40, y: 80 }, width: 220 })
+    expect(cb.edges).toMatchObject([{ source: n1, target: n2, label: 'HTTPS' }])
+    // Svelte Flow deletes a node by setting the list without it: its edges go with it.
+    ca.nodes = ca.nodes.filter((n) => n.id !== n2)
+    expect(readBoard(b)).toMatchObject({ nodes: [{ id: n1 }], edges: [] })
+  })
+
+  it('shows a remote change without touching local selection', () => {
+    const { ca, cb } = pair()
+    const id = ca.add('cache', { x: 0, y: 0 })!
+    cb.rename(id, '  Redis  ')
+    expect(ca.nodes[0]).toMatchObject({ data: { label: 'Redis' }, selected: true })
+  })
+
+  it('undoes and redoes only its own changes', () => {
+    const { ca, cb } = pair()
+    const mine = ca.add('database', { x: 0, y: 0 })!
+    const theirs = cb.add('cache', { x: 200, y: 0 })!
+    ca.rename(mine, 'Users')
+    ca.undo()
+    expect(cb.nodes.find((n) => n.id === mine)!.data.label).toBe('Database')
+    ca.undo()
+    expect(cb.nodes.map((n) => n.id)).toEqual([theirs])
+    expect(ca.canUndo).toBe(false)
+    ca.redo()
+    expect(cb.nodes.map((n) => n.id).sort()).toEqual([mine, theirs].sort())
+  })
+
+  it('batches a drag into one undo step', () => {
+    const { ca } = pair()
+    const id = ca.add('service', { x: 0, y: 0 })!
+    ca.gestureBoundary()
+    for (let x = 10; x <= 50; x += 10) {
+      ca.nodes = ca.nodes.map((n) => ({ ...n, position: { x, y: 0 }, dragging: x < 50 }))
+    }
+    ca.gestureBoundary()
+    expect(ca.nodes[0]!.position.x).toBe(50)
+    ca.undo()
+    expect(ca.nodes.find((n) => n.id === id)!.position.x).toBe(0)
+  })
+
+  it('changes nothing when read-only', () => {
+    const a = new Y.Doc()
+    const writer = new CanvasState(a)
+    writer.add('client', { x: 0, y: 0 })
+    const reader = new CanvasState(a, { readOnly: true })
+    expect(reader.add('cache', { x: 0, y: 0 })).toBeNull()
+    reader.nodes = []
+    reader.nodes = reader.nodes.map((n) => ({ ...n, position: { x: 500, y: 500 } }))
+    expect(readBoard(a).nodes).toHaveLength(1)
+    expect(readBoard(a).nodes[0]!.x).toBe(0)
+  })
+
+  it('refuses self-loops and duplicate connections', () => {
+    const { ca } = pair()
+    const n1 = ca.add('client', { x: 0, y: 0 })!
+    const n2 = ca.add('service', { x: 300, y: 0 })!
+    expect(ca.connect(n1, n1)).toBeNull()
+    expect(ca.connect(n1, n2)).not.toBeNull()
+    expect(ca.connect(n1, n2)).toBeNull()
+  })
+})

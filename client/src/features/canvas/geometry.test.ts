@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest'
+import { borderPoint, bounds, edgeEnds } from './geometry.js'
+
+const box = { x: 0, y: 0, w: 100, h: 50 }
+
+describe('geometry', () => {
+  it('finds where a line from the centre leaves a box', () => {
+    expect(borderPoint(box, { x: 500, y: 25 })).toEqual({ x: 100, y: 25 })
+    expect(borderPoint(box, { x: 50, y: -300 })).toEqual({ x: 50, y: 0 })
+    expect(borderPoint(box, { x: 50, y: 25 })).toEqual({ x: 50, y: 25 })
+    const corner = borderPoint(box, { x: 150, y: 75 })
+    expect(corner.x).toBeCloseTo(100)
+    expect(corner.y).toBeCloseTo(50)
+  })
+
+  it('joins two boxes border to border', () => {
+    const ends = edgeEnds(box, { x: 300, y: 0, w: 100, h: 50 })
+    expect(ends.from).toEqual({ x: 100, y: 25 })
+    expect(ends.to).toEqual({ x: 300, y: 25 })
+    expect(ends.mid).toEqual({ x: 200, y: 25 })
+  })
+
+  it('bounds a set of boxes', () => {
+    expect(bounds([])).toBeNull()
+    expect(bounds([box, { x: -10, y: 100, w: 20, h: 20 }])).toEqual({ x: -10, y: 0, w: 110, h: 120 })
+  })
+})

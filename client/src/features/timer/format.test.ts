@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest'
+import { initialTimer, reduceTimer, viewTimer } from '../../../../shared/timer/timer.js'
+import { formatClock, stepFace, stepProgress, totalFace } from './format.js'
+
+const steps = [
+  { key: 'a', minutes: 5 },
+  { key: 'b', minutes: 10 },
+]
+
+describe('formatClock', () => {
+  it('prints minutes and seconds, and hours from an hour', () => {
+    expect(formatClock(0)).toBe('0:00')
+    expect(formatClock(61_000)).toBe('1:01')
+    expect(formatClock(45 * 60_000)).toBe('45:00')
+    expect(formatClock(3600_000 + 5_000)).toBe('1:00:05')
+  })
+
+  it('never prints a negative time', () => {
+    expect(formatClock(-5000)).toBe('0:00')
+  })
+})
+
+describe('clock faces', () => {
+  it('shows the full plan before the start', () => {
+    const view = viewTimer(initialTimer(steps), 1_000)
+    expect(stepFace(view)).toEqual({ text: '5:00', caption: 'left in this step', overrun: false })
+    expect(totalFace(view).text).toBe('15:00')
+    expect(stepProgress(view)).toBe(0)
+  })
+
+  it('counts down while running, rounding up to the whole second', () => {
+    const t0 = 1_000_000
+    const running = reduceTimer(initialTimer(steps), { type: 'start' }, t0)
+    expect(stepFace(viewTimer(running, t0 + 500)).text).toBe('5:00')
+    expect(stepFace(viewTimer(running, t0 + 1_000)).text).toBe('4:59')
+    expect(totalFace(viewTimer(running, t0 + 60_000)).text).toBe('14:00')
+    expect(stepProgress(viewTimer(running, t0 + 150_000))).toBeCloseTo(0.5)
+  })
+
+  it('shows an overrun plainly once the step is past its plan', () => {
+    const t0 = 1_000_000
+    const running = reduceTimer(initialTimer(steps), { type: 'start' }, t0)
+    const face = stepFace(viewTimer(running, t0 + 5 * 60_000 + 65_400))
+    expect(face).toEqual({ text: '+1:05', caption: 'over plan in this step', overrun: true })
+    expect(totalFace(viewTimer(running, t0 + 16 * 60_000))).toMatchObject({ text: '+1:00', overrun: true })
+    expect(stepProgress(viewTimer(running, t0 + 10 * 60_000))).toBe(1)
+  })
+
+  it('stops counting while paused', () => {
+    const t0 = 1_000_000
+    const paused = reduceTimer(reduceTimer(initialTimer(steps), { type: 'start' }, t0), { type: 'pause' }, t0 + 30_000)
+    expect(stepFace(viewTimer(paused, t0 + 600_000)).text).toBe('4:30')
+  })
+})

@@ -1,0 +1,54 @@
+import type { TimerStatus, TimerView } from '../../../../shared/timer/timer.js'
+
+/** `m:ss`, or `h:mm:ss` from an hour; never negative. */
+export function formatClock(ms: number): string {
+  const total = Math.max(0, Math.round(ms / 1000))
+  const h = Math.floor(total / 3600)
+  const m = Math.floor((total % 3600) / 60)
+  const s = total % 60
+  const ss = String(s).padStart(2, '0')
+  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${ss}` : `${m}:${ss}`
+}
+
+/** Rounds remaining time up, so a fresh 5-minute step reads 5:00 and 0:00 only once it is spent. */
+function ceilSecond(ms: number): number {
+  return Math.ceil(ms / 1000) * 1000
+}
+
+export interface ClockFace {
+  /** The big number: time left, or how far over. */
+  text: string
+  /** What the number means, in words. */
+  caption: string
+  overrun: boolean
+}
+
+/** The step's clock face: counts down, then counts up past the plan as an overrun. */
+export function stepFace(view: TimerView): ClockFace {
+  if (view.stepOverrunMs > 0) {
+    return { text: `+${formatClock(Math.floor(view.stepOverrunMs / 1000) * 1000)}`, caption: 'over plan in this step', overrun: true }
+  }
+  return { text: formatClock(ceilSecond(view.stepRemainingMs)), caption: 'left in this step', overrun: false }
+}
+
+/** The interview's clock face. */
+export function totalFace(view: TimerView): ClockFace {
+  if (view.totalRemainingMs < 0) {
+    return { text: `+${formatClock(Math.floor(-view.totalRemainingMs / 1000) * 1000)}`, caption: 'over the interview', overrun: true }
+  }
+  return { text: formatClock(ceilSecond(view.totalRemainingMs)), caption: 'left in the interview', overrun: false }
+}
+
+/** How far along the step is, 0..1, for a progress bar. */
+export function stepProgress(view: TimerView): number {
+  const planned = view.stepUsedMs + view.stepRemainingMs
+  if (planned <= 0) return 1
+  return Math.min(1, Math.max(0, view.stepUsedMs / planned))
+}
+
+export const STATUS_LABEL: Record<TimerStatus, string> = {
+  idle: 'Not started',
+  running: 'Running',
+  paused: 'Paused',
+  ended: 'Ended',
+}

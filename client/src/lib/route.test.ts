@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest'
+import { parseRoute, roomToken, tokenFromHash } from './route.js'
+
+function memoryStore() {
+  const data = new Map<string, string>()
+  return { getItem: (k: string) => data.get(k) ?? null, setItem: (k: string, v: string) => void data.set(k, v), data }
+}
+
+describe('parseRoute', () => {
+  it('reads the landing page and room pages', () => {
+    expect(parseRoute('/')).toEqual({ page: 'landing' })
+    expect(parseRoute('/r/abc_DEF-12')).toEqual({ page: 'room', roomId: 'abc_DEF-12' })
+    expect(parseRoute('/r/abc/')).toEqual({ page: 'room', roomId: 'abc' })
+  })
+
+  it('calls anything else not found', () => {
+    expect(parseRoute('/r/')).toEqual({ page: 'not-found' })
+    expect(parseRoute('/r/a/b')).toEqual({ page: 'not-found' })
+    expect(parseRoute('/rooms')).toEqual({ page: 'not-found' })
+  })
+})
+
+describe('room tokens', () => {
+  it('reads the token from the fragment', () => {
+    expect(tokenFromHash('#token=a.b-c')).toBe('a.b-c')
+    expect(tokenFromHash('')).toBeNull()
+    expect(tokenFromHash('#token=')).toBeNull()
+  })
+
+  it('remembers the fragment token per room so a reload without it still works', () => {
+    const store = memoryStore()
+    expect(roomToken('r1', '#token=t1', store)).toBe('t1')
+    expect(roomToken('r1', '', store)).toBe('t1')
+    expect(roomToken('r2', '', store)).toBeNull()
+  })
+
+  it('prefers a new link over the remembered token', () => {
+    const store = memoryStore()
+    roomToken('r1', '#token=old', store)
+    expect(roomToken('r1', '#token=new', store)).toBe('new')
+    expect(roomToken('r1', '', store)).toBe('new')
+  })
+
+  it('still works when storage throws', () => {
+    const broken = { getItem: () => { throw new Error('denied') }, setItem: () => { throw new Error('denied') } }
+    expect(roomToken('r1', '#token=t', broken)).toBe('t')
+    expect(roomToken('r1', '', broken)).toBeNull()
+  })
+})
