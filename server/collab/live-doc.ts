@@ -103,6 +103,7 @@ export class LiveDoc {
       }
       case MESSAGE_AWARENESS: {
         const update = decoding.readVarUint8Array(decoder)
+        checkAwarenessUpdate(update)
         awarenessProtocol.applyAwarenessUpdate(this.awareness, update, conn)
         break
       }
@@ -180,6 +181,26 @@ export class LiveDoc {
     const changed = added.concat(updated, removed)
     const message = awarenessMessage(awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed))
     for (const conn of this.conns) conn.send(message)
+  }
+}
+
+/**
+ * Decodes a whole awareness update without applying it. `applyAwarenessUpdate` stores states entry
+ * by entry and reports them only at the end, so a broken entry after a good one would leave a
+ * state that no socket owns: its close would not clear it, and newcomers would be greeted with it
+ * until the 30 s awareness timeout. Refuse the message before any of it applies.
+ */
+function checkAwarenessUpdate(update: Uint8Array): void {
+  try {
+    const decoder = decoding.createDecoder(update)
+    const entries = decoding.readVarUint(decoder)
+    for (let i = 0; i < entries; i++) {
+      decoding.readVarUint(decoder) // client id
+      decoding.readVarUint(decoder) // clock
+      JSON.parse(decoding.readVarString(decoder))
+    }
+  } catch {
+    throw new AppError('invalid', 'awareness update does not decode')
   }
 }
 

@@ -35,6 +35,9 @@ export function createApp(deps: Deps): Hono {
 
   app.onError((err, c) => {
     if (err instanceof AppError) {
+      // A refused body is left unread on the connection: close it, or the client's next request
+      // on this keep-alive socket fails when the server drops it mid-drain.
+      if (err.code === 'too_large') c.header('Connection', 'close')
       return c.json({ error: { code: err.code, message: err.message } }, httpStatus[err.code])
     }
     if (err instanceof z.ZodError) {

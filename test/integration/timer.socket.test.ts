@@ -1,0 +1,325 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { asc, eq } from 'drizzle-orm'
+import { io } from 'socket.io-client'
+import { roomEvents } from '../../server/db/schema.js'
+import type { TimerPayload } from '../../shared/protocol/events.js'
+import type { TimerState } from '../../shared/timer/timer.js'
+import { api, type ClientSocket, connectSocket, createRoom, type CreatedRoom, waitFor } from '../helpers/clients.js'
+import { dbKind, startTestServer, type TestServer } from '../helpers/server.js'
+import { badTokens, claimsOf, serverSigner } from '../helpers/tokens.js'
+
+type Reply = { ok: true; timer: TimerState } | { ok: false; error: { code: string; message: string } }
+
+describe(`timer and presence over socket.io (${dbKind})`, () => {
+  let server: TestServer
+  let sockets: ClientSocket[] = []
+
+  beforeAll(async () => {
+    server = await startTestServer()
+  })
+  afterEach(() => {
+    for (const s of sockets.splice(0)) s.disconnect()
+  })
+  afterAll(async () => {
+    await server.stop()
+  })
+
+  /** A connected socket that records every `timer` broadcast it receives. */
+  const join = async (token: string, name?: string) => {
+    const { socket, state } = await connectSocket(server.url, token, name)
+    sockets.push(socket)
+    const timers: TimerPayload[] = []
+    socket.on('timer', (payload) => timers.push(payload))
+    return { socket, state, timers }
+  }
+
+  const command = (socket: ClientSocket, cmd: unknown): Promise<Reply> =>
+    socket.timeout(5000).emitWithAck('timer:command', cmd as never) as Promise<Reply>
+
+  const eventsOf = (roomId: string) =>
+    server.deps.db.select().from(roomEvents).where(eq(roomEvents.roomId, roomId)).orderBy(asc(roomEvents.seq))
+
+  const timerOf = async (created: CreatedRoom): Promise<TimerState> =>
+    (await api(server.url, `/api/rooms/${created.room.id}`, { token: created.tokens.observer })).body.timer
+
+  const secondInterviewer = async (created: CreatedRoom): Promise<string> => {
+    const res = await api(server.url, `/api/rooms/${created.room.id}/links`, {
+      token: created.tokens.interviewer,
+      body: { role: 'interviewer', label: 'Panelist' },
+    })
+    expect(res.status).toBe(201)
+    return res.body.link.token
+  }
+
+  describe('connecting', () => {
+    it('sends room:state with the room, the participants, the timer and the server time on connect', async () => {
+      const created = await createRoom(server.url, { title: 'Loop A' })
+      const before = Date.now()
+      const { state } = await join(created.tokens.candidate, 'Grace')
+      expect(state.room).toEqual(created.room)
+      expect(state.timer).toMatchObject({ version: 0, status: 'idle', stepIndex: 0, runningSince: null })
+      expect(state.timer.steps.map((s) => s.key)).toEqual(['clarify', 'frame', 'data', 'model', 'evaluate', 'serve', 'monitor'])
+      expect(state.serverNow).toBeGreaterThanOrEqual(before)
+      expect(state.serverNow).toBeLessThanOrEqual(Date.now())
+      expect(state.participants).toEqual([expect.objectContaining({ name: 'Grace', role: 'candidate' })])
+      expect(state.you).toEqual(state.participants[0])
+    })
+
+    it('gives a participant without a name the name of their role', async () => {
+      const created = await createRoom(server.url)
+      const { state } = await join(created.tokens.observer)
+      expect(state.you).toMatchObject({ name: 'Observer', role: 'observer' })
+    })
+
+    it('refuses no token, a forged, foreign-signed, expired or garbage token with connect_error "unauthorized"', async () => {
+      const created = await createRoom(server.url)
+      const refused = (auth: Record<string, unknown>) =>
+        new Promise<{ message: string; code: unknown }>((resolve, reject) => {
+          const socket = io(server.url, { auth, transports: ['websocket'], reconnection: false, forceNew: true })
+          socket.on('connect', () => {
+            socket.disconnect()
+            reject(new Error('connected'))
+          })
+          socket.on('connect_error', (err) => {
+            socket.disconnect()
+            resolve({ message: err.message, code: (err as Error & { data?: { code?: string } }).data?.code })
+          })
+        })
+      expect((await refused({})).code).toBe('unauthorized')
+      expect((await refused({ token: '' })).code).toBe('unauthorized')
+      for (const [what, token] of Object.entries(badTokens(server.dataDir, created.tokens.interviewer))) {
+        const err = await refused({ token })
+        expect(err.code, what).toBe('unauthorized')
+        expect(err.message.length).toBeGreaterThan(0)
+      }
+    })
+
+    it("refuses a revoked link's token with connect_error \"unauthorized\", and an unknown room with \"not_found\"", async () => {
+      const created = await createRoom(server.url)
+      const link = (await api(server.url, `/api/rooms/${created.room.id}/links`, { token: created.tokens.interviewer, body: { role: 'candidate' } })).body.link
+      const { socket } = await join(link.token)
+      socket.disconnect()
+      await api(server.url, `/api/rooms/${created.room.id}/links/${link.id}`, { token: created.tokens.interviewer, method: 'DELETE' })
+      await expect(connectSocket(server.url, link.token)).rejects.toMatchObject({ code: 'unauthorized' })
+      const unknown = serverSigner(server.dataDir).sign({ ...claimsOf(created.tokens.candidate), roomId: 'nosuchroom' })
+      await expect(connectSocket(server.url, unknown)).rejects.toMatchObject({ code: 'not_found' })
+    })
+  })
+
+  describe('presence', () => {
+    it('lists joins with names, roles and colours, and drops leaves', async () => {
+      const created = await createRoom(server.url)
+      const ada = await join(created.tokens.interviewer, 'Ada')
+      let present: Array<{ name: string; role: string; color: string }> = []
+      ada.socket.on('presence', ({ participants }) => (present = participants))
+
+      const grace = await join(created.tokens.candidate, 'Grace')
+      await waitFor(() => present.length === 2, { what: 'Grace in the presence list' })
+      expect(grace.state.participants.map((p) => p.name)).toEqual(['Ada', 'Grace'])
+      const linus = await join(created.tokens.observer, 'Linus')
+      await waitFor(() => present.length === 3, { what: 'Linus in the presence list' })
+      expect(present.map(({ name, role }) => ({ name, role }))).toEqual([
+        { name: 'Ada', role: 'interviewer' },
+        { name: 'Grace', role: 'candidate' },
+        { name: 'Linus', role: 'observer' },
+      ])
+      for (const p of present) expect(p.color).toMatch(/^#[0-9a-f]{6}$/)
+      expect(new Set(present.map((p) => p.color)).size).toBe(3)
+      expect(linus.state.participants).toEqual(present)
+
+      grace.socket.disconnect()
+      await waitFor(() => present.length === 2, { what: 'Grace gone from the presence list' })
+      expect(present.map((p) => p.name)).toEqual(['Ada', 'Linus'])
+    })
+
+    it('keeps a person on one colour across reconnects, even after other links change', async () => {
+      const created = await createRoom(server.url, { mode: 'panel' })
+      const colours = async () => {
+        const seen: Record<string, string> = {}
+        for (const role of ['interviewer', 'candidate', 'observer'] as const) {
+          const { socket, state } = await join(created.tokens[role])
+          seen[role] = state.you.color
+          socket.disconnect()
+        }
+        return seen
+      }
+      const first = await colours()
+      expect(new Set(Object.values(first)).size).toBe(3)
+      expect(await colours()).toEqual(first)
+      // A second panelist's link is added, then revoked: nobody else's colour moves.
+      const panelist = (await api(server.url, `/api/rooms/${created.room.id}/links`, { token: created.tokens.interviewer, body: { role: 'interviewer' } })).body.link
+      expect(await colours()).toEqual(first)
+      await api(server.url, `/api/rooms/${created.room.id}/links/${panelist.id}`, { token: created.tokens.interviewer, method: 'DELETE' })
+      expect(await colours()).toEqual(first)
+      // Even when the first interviewer's own link is revoked by another panelist.
+      const other = (await api(server.url, `/api/rooms/${created.room.id}/links`, { token: created.tokens.interviewer, body: { role: 'interviewer' } })).body.link
+      const interviewerLink = claimsOf(created.tokens.interviewer).linkId
+      expect((await api(server.url, `/api/rooms/${created.room.id}/links/${interviewerLink}`, { token: other.token, method: 'DELETE' })).status).toBe(200)
+      const { state } = await join(created.tokens.candidate)
+      expect(state.you.color).toBe(first.candidate)
+      const { state: observerState } = await join(created.tokens.observer)
+      expect(observerState.you.color).toBe(first.observer)
+    })
+  })
+
+  describe('timer commands', () => {
+    it("the interviewer's start, next, pause, resume, prev, goto, extend and end are acked and broadcast to everyone with serverNow", async () => {
+      const created = await createRoom(server.url)
+      const interviewer = await join(created.tokens.interviewer, 'Ada')
+      const candidate = await join(created.tokens.candidate, 'Grace')
+      const observer = await join(created.tokens.observer, 'Linus')
+
+      const steps: Array<[unknown, (t: TimerState) => void]> = [
+        [{ type: 'start' }, (t) => expect(t).toMatchObject({ status: 'running', stepIndex: 0, startedAt: expect.any(Number), runningSince: expect.any(Number) })],
+        [{ type: 'next' }, (t) => expect(t).toMatchObject({ status: 'running', stepIndex: 1 })],
+        [{ type: 'pause' }, (t) => expect(t).toMatchObject({ status: 'paused', stepIndex: 1, runningSince: null })],
+        [{ type: 'resume' }, (t) => expect(t).toMatchObject({ status: 'running', stepIndex: 1, runningSince: expect.any(Number) })],
+        [{ type: 'prev' }, (t) => expect(t).toMatchObject({ status: 'running', stepIndex: 0 })],
+        [{ type: 'goto', step: 'model' }, (t) => expect(t).toMatchObject({ status: 'running', stepIndex: 3 })],
+        [{ type: 'extend', minutes: 5 }, (t) => expect(t.steps[3]!.plannedMs).toBe((8 + 5) * 60_000)],
+        [{ type: 'goto', step: 5 }, (t) => expect(t.stepIndex).toBe(5)],
+        [{ type: 'end' }, (t) => expect(t).toMatchObject({ status: 'ended', runningSince: null, endedAt: expect.any(Number) })],
+      ]
+      let version = 0
+      for (const [cmd, check] of steps) {
+        const before = Date.now()
+        const reply = await command(interviewer.socket, cmd)
+        if (!reply.ok) throw new Error(`${JSON.stringify(cmd)} refused: ${reply.error.code} ${reply.error.message}`)
+        expect(reply.timer.version).toBe(++version)
+        check(reply.timer)
+        for (const client of [interviewer, candidate, observer]) {
+          const seen = (await waitFor(() => client.timers.find((p) => p.timer.version === version), { what: `timer v${version} broadcast` }))!
+          expect(seen.timer).toEqual(reply.timer)
+          expect(seen.serverNow).toBeGreaterThanOrEqual(before)
+          expect(seen.serverNow).toBeLessThanOrEqual(Date.now())
+        }
+      }
+      for (const client of [interviewer, candidate, observer]) expect(client.timers.map((p) => p.timer.version)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9])
+      expect(await timerOf(created)).toEqual(interviewer.timers.at(-1)!.timer)
+      // Once ended, nothing more moves.
+      const after = await command(interviewer.socket, { type: 'resume' })
+      expect(after).toMatchObject({ ok: false, error: { code: 'invalid' } })
+      expect((await timerOf(created)).version).toBe(9)
+    })
+
+    it('stores each accepted command as a room event, in order, and nothing for refused ones', async () => {
+      const created = await createRoom(server.url)
+      const interviewer = await join(created.tokens.interviewer, 'Ada')
+      const accepted = [{ type: 'start' }, { type: 'next' }, { type: 'extend', minutes: -2 }, { type: 'pause' }, { type: 'end' }]
+      for (const cmd of accepted) {
+        expect((await command(interviewer.socket, cmd)).ok).toBe(true)
+        // A refused one between every two accepted ones.
+        expect((await command(interviewer.socket, { type: 'goto', step: 'nope' })).ok).toBe(false)
+      }
+      const events = await eventsOf(created.room.id)
+      expect(events.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5])
+      expect(events.map((e) => e.type)).toEqual(['timer', 'timer', 'timer', 'timer', 'timer'])
+      expect(events.map((e) => (e.payload as { command: { type: string } }).command.type)).toEqual(['start', 'next', 'extend', 'pause', 'end'])
+      expect(events.map((e) => (e.payload as { to: number }).to)).toEqual([1, 2, 3, 4, 5])
+      for (const e of events) expect(e.participantId).toBe(interviewer.state.you.id)
+      expect(events.map((e) => e.at.getTime())).toEqual([...events.map((e) => e.at.getTime())].sort((x, y) => x - y))
+    })
+
+    it("a candidate's and an observer's commands are forbidden and change nothing", async () => {
+      const created = await createRoom(server.url)
+      const interviewer = await join(created.tokens.interviewer, 'Ada')
+      expect((await command(interviewer.socket, { type: 'start' })).ok).toBe(true)
+      const before = await timerOf(created)
+      for (const role of ['candidate', 'observer'] as const) {
+        const { socket } = await join(created.tokens[role])
+        for (const cmd of [{ type: 'next' }, { type: 'pause' }, { type: 'end' }, { type: 'goto', step: 3, expectedVersion: 1 }, { type: 'nonsense' }]) {
+          const reply = await command(socket, cmd)
+          expect(reply, `${role} ${JSON.stringify(cmd)}`).toMatchObject({ ok: false, error: { code: 'forbidden', message: expect.any(String) } })
+        }
+      }
+      expect(await timerOf(created)).toEqual(before)
+      expect(before.version).toBe(1)
+      expect(await eventsOf(created.room.id)).toHaveLength(1)
+      expect(interviewer.timers.map((p) => p.timer.version)).toEqual([1])
+    })
+
+    it('invalid command payloads are refused with code "invalid" and change nothing', async () => {
+      const created = await createRoom(server.url)
+      const interviewer = await join(created.tokens.interviewer, 'Ada')
+      const payloads: unknown[] = [
+        null,
+        'start',
+        42,
+        [],
+        {},
+        { type: 'bogus' },
+        { type: 'goto' },
+        { type: 'goto', step: 99 },
+        { type: 'goto', step: 'no-such-step' },
+        { type: 'extend' },
+        { type: 'extend', minutes: 0 },
+        { type: 'extend', minutes: 1.5 },
+        { type: 'extend', minutes: 100_000 },
+        { type: 'start', expectedVersion: 'zero' },
+        { type: 'next' }, // before start
+        { type: 'pause' }, // not running
+      ]
+      for (const payload of payloads) {
+        const reply = await command(interviewer.socket, payload)
+        expect(reply, JSON.stringify(payload)).toMatchObject({ ok: false, error: { code: 'invalid', message: expect.any(String) } })
+      }
+      expect((await timerOf(created)).version).toBe(0)
+      expect(await eventsOf(created.room.id)).toEqual([])
+      expect(interviewer.timers).toEqual([])
+      // The socket is still fine.
+      expect((await command(interviewer.socket, { type: 'start' })).ok).toBe(true)
+    })
+
+    it('a stale expectedVersion gets "conflict" and changes nothing', async () => {
+      const created = await createRoom(server.url)
+      const interviewer = await join(created.tokens.interviewer, 'Ada')
+      expect(await command(interviewer.socket, { type: 'start', expectedVersion: 0 })).toMatchObject({ ok: true, timer: { version: 1 } })
+      expect(await command(interviewer.socket, { type: 'next', expectedVersion: 1 })).toMatchObject({ ok: true, timer: { version: 2, stepIndex: 1 } })
+      for (const stale of [0, 1, 7]) {
+        expect(await command(interviewer.socket, { type: 'next', expectedVersion: stale })).toMatchObject({ ok: false, error: { code: 'conflict' } })
+      }
+      expect(await timerOf(created)).toMatchObject({ version: 2, stepIndex: 1 })
+      expect(await eventsOf(created.room.id)).toHaveLength(2)
+    })
+
+    it('two interviewers sending next with the same expectedVersion at once advance exactly one step, every time', async () => {
+      const created = await createRoom(server.url, { mode: 'panel' })
+      const a = await join(created.tokens.interviewer, 'Ada')
+      const b = await join(await secondInterviewer(created), 'Barbara')
+      const started = await command(a.socket, { type: 'start' })
+      if (!started.ok) throw new Error(started.error.message)
+      let version = started.timer.version
+      const rounds = 5
+      for (let round = 1; round <= rounds; round++) {
+        const replies = await Promise.all([
+          command(a.socket, { type: 'next', expectedVersion: version }),
+          command(b.socket, { type: 'next', expectedVersion: version }),
+        ])
+        const ok = replies.filter((r) => r.ok)
+        const conflicts = replies.filter((r) => !r.ok)
+        expect(ok, `round ${round}`).toHaveLength(1)
+        expect(conflicts, `round ${round}`).toEqual([{ ok: false, error: { code: 'conflict', message: expect.any(String) } }])
+        const timer = (ok[0] as { timer: TimerState }).timer
+        expect(timer).toMatchObject({ version: version + 1, stepIndex: round })
+        version = timer.version
+      }
+      expect(await timerOf(created)).toMatchObject({ version: 1 + rounds, stepIndex: rounds })
+      expect(await eventsOf(created.room.id)).toHaveLength(1 + rounds)
+      await waitFor(() => b.timers.at(-1)?.timer.version === version, { what: 'the last broadcast' })
+      expect(b.timers.map((p) => p.timer.stepIndex)).toEqual([0, 1, 2, 3, 4, 5])
+    })
+
+    it('two interviewers sending next at once without expectedVersion both apply, one after the other', async () => {
+      const created = await createRoom(server.url, { mode: 'panel' })
+      const a = await join(created.tokens.interviewer, 'Ada')
+      const b = await join(await secondInterviewer(created), 'Barbara')
+      expect((await command(a.socket, { type: 'start' })).ok).toBe(true)
+      const replies = await Promise.all([command(a.socket, { type: 'next' }), command(b.socket, { type: 'next' })])
+      expect(replies.map((r) => r.ok)).toEqual([true, true])
+      const versions = replies.map((r) => (r as { timer: TimerState }).timer.version).sort()
+      expect(versions).toEqual([2, 3])
+      expect(await timerOf(created)).toMatchObject({ version: 3, stepIndex: 2 })
+      expect(await eventsOf(created.room.id)).toHaveLength(3)
+    })
+  })
+})
