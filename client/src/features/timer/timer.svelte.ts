@@ -22,18 +22,18 @@ export class TimerClock {
   get view(): TimerView {
     return this.#view
   }
-  get running(): boolean {
-    return this.#state.status === 'running'
-  }
   get ended(): boolean {
     return this.#state.status === 'ended'
   }
 
-  /** A state from the server. Older versions (a late ack after a newer broadcast) are ignored. */
-  apply(state: TimerState, serverNow: number, receivedAt = Date.now()): void {
+  /**
+   * A state from the server; `serverNow` re-measures the offset (an ack carries none: the offset
+   * stays). Older versions (a late ack after a newer broadcast) are ignored.
+   */
+  apply(state: TimerState, serverNow?: number, receivedAt = Date.now()): void {
     if (state.version < this.#state.version) return
     this.#state = state
-    this.#offset = serverNow - receivedAt
+    if (serverNow !== undefined) this.#offset = serverNow - receivedAt
     this.#now = receivedAt
   }
 

@@ -1,0 +1,98 @@
+import { api, ApiError, type CreatedRoom, type CreateRoomInput, type KitSummary, type Level, type QuestionSummary, type RoomMode } from '../../lib/api.js'
+
+export const LEVELS: { value: Level; label: string }[] = [
+  { value: 'mid', label: 'Mid-level' },
+  { value: 'senior', label: 'Senior' },
+  { value: 'staff', label: 'Staff' },
+]
+
+export const MODES: { value: RoomMode; label: string; description: string }[] = [
+  { value: 'peer', label: 'Peer practice', description: 'Two people take turns; feedback goes to the candidate.' },
+  { value: 'panel', label: 'Hiring panel', description: 'One or more interviewers score independently.' },
+]
+
+/** The request for a new room from the form's fields; empty optional fields are left out. */
+export function createRoomInput(fields: { kitId: string; questionId: string; level: Level; mode: RoomMode; title: string }): CreateRoomInput {
+  const input: CreateRoomInput = { level: fields.level, mode: fields.mode }
+  if (fields.kitId) input.kitId = fields.kitId
+  if (fields.questionId) input.questionId = fields.questionId
+  const title = fields.title.trim()
+  if (title) input.title = title.slice(0, 120)
+  return input
+}
+
+/** The landing page's one-step room creation. */
+export class CreateRoomForm {
+  kitId = $state('')
+  questionId = $state('')
+  level: Level = $state('senior')
+  mode: RoomMode = $state('peer')
+  title = $state('')
+  #kits: KitSummary[] = $state.raw([])
+  #questions: QuestionSummary[] = $state.raw([])
+  #loading = $state(true)
+  #busy = $state(false)
+  #error: string | null = $state(null)
+  #created: CreatedRoom | null = $state.raw(null)
+
+  get kits(): KitSummary[] {
+    return this.#kits
+  }
+  get questions(): QuestionSummary[] {
+    return this.#questions
+  }
+  get loading(): boolean {
+    return this.#loading
+  }
+  get busy(): boolean {
+    return this.#busy
+  }
+  get error(): string | null {
+    return this.#error
+  }
+  get created(): CreatedRoom | null {
+    return this.#created
+  }
+  get kit(): KitSummary | undefined {
+    return this.#kits.find((k) => k.id === this.kitId)
+  }
+  get question(): QuestionSummary | undefined {
+    return this.#questions.find((q) => q.id === this.questionId)
+  }
+
+  async load(): Promise<void> {
+    this.#loading = true
+    this.#error = null
+    try {
+      const [kits, questions] = await Promise.all([api.kits(), api.questions()])
+      this.#kits = kits
+      this.#questions = questions
+      this.kitId ||= kits[0]?.id ?? ''
+      this.questionId ||= questions[0]?.id ?? ''
+    } catch (err) {
+      this.#error = err instanceof ApiError ? err.message : 'Could not load the kits and questions.'
+    } finally {
+      this.#loading = false
+    }
+  }
+
+  async submit(): Promise<void> {
+    if (this.#busy) return
+    this.#busy = true
+    this.#error = null
+    try {
+      this.#created = await api.createRoom(
+        createRoomInput({ kitId: this.kitId, questionId: this.questionId, level: this.level, mode: this.mode, title: this.title }),
+      )
+    } catch (err) {
+      this.#error = err instanceof ApiError ? err.message : 'Could not create the room.'
+    } finally {
+      this.#busy = false
+    }
+  }
+
+  reset(): void {
+    this.#created = null
+    this.title = ''
+  }
+}

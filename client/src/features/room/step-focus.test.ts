@@ -1,0 +1,22 @@
+import { describe, expect, it } from 'vitest'
+import { StepFocus } from './step-focus.svelte.js'
+
+describe('StepFocus', () => {
+  it('follows the current step until someone picks another, then follows again when the step moves', () => {
+    let current = 'clarify'
+    const focus = new StepFocus(() => current)
+    expect(focus.key).toBe('clarify')
+    focus.pick('model')
+    expect(focus.key).toBe('model')
+    expect(focus.following).toBe(false)
+    current = 'frame'
+    expect(focus.key).toBe('frame')
+    expect(focus.following).toBe(true)
+  })
+
+  it('picking the current step is just following', () => {
+    const focus = new StepFocus(() => 'data')
+    focus.pick('data')
+    expect(focus.following).toBe(true)
+  })
+})
