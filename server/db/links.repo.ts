@@ -14,7 +14,7 @@ export async function getLink(db: Db, id: string): Promise<LinkRow | undefined> 
 }
 
 export async function listLinks(db: Db, roomId: string): Promise<LinkRow[]> {
-  return db.select().from(inviteLinks).where(eq(inviteLinks.roomId, roomId)).orderBy(inviteLinks.createdAt)
+  return db.select().from(inviteLinks).where(eq(inviteLinks.roomId, roomId)).orderBy(inviteLinks.createdAt, inviteLinks.id)
 }
 
 /** Marks a link revoked; returns it, or undefined if it is unknown or was already revoked. */
