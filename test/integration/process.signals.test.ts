@@ -91,7 +91,7 @@ describe(`the server process under signals (${dbKind})`, () => {
     await waitFor(() => items(watcher).size === 200)
     server.child.kill('SIGTERM')
     server.child.kill('SIGTERM') // a second signal must not skip the flush
-    expect(await server.exited).toBe(0)
+    expect(await server.exited, server.stderr()).toBe(0)
     // The clients go away first: whatever the next server has must come from its own storage.
     for (const c of clients.splice(0)) c.destroy()
 
@@ -108,7 +108,7 @@ describe(`the server process under signals (${dbKind})`, () => {
     await a.synced
     const t0 = Date.now()
     server.child.kill('SIGTERM')
-    expect(await server.exited).toBe(0)
+    expect(await server.exited, server.stderr()).toBe(0)
     expect(Date.now() - t0).toBeLessThan(10_000)
   })
 
