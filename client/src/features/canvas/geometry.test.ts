@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { borderPoint, bounds, edgeEnds } from './geometry.js'
+import { borderPoint, bounds, edgeEnds, freeSpot, overlaps } from './geometry.js'
 
 const box = { x: 0, y: 0, w: 100, h: 50 }
 
@@ -23,5 +23,13 @@ describe('geometry', () => {
   it('bounds a set of boxes', () => {
     expect(bounds([])).toBeNull()
     expect(bounds([box, { x: -10, y: 100, w: 20, h: 20 }])).toEqual({ x: -10, y: 0, w: 110, h: 120 })
+  })
+
+  it('finds a free spot for a new part instead of stacking it on another', () => {
+    expect(overlaps(box, { x: 50, y: 20, w: 10, h: 10 })).toBe(true)
+    expect(overlaps(box, { x: 200, y: 0, w: 10, h: 10 })).toBe(false)
+    expect(freeSpot(box, [])).toEqual({ x: 0, y: 0 })
+    const spot = freeSpot(box, [box, { x: 36, y: 36, w: 100, h: 50 }])
+    expect(overlaps({ ...box, ...spot }, box, 24)).toBe(false)
   })
 })

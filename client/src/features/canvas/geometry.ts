@@ -39,3 +39,16 @@ export function bounds(rects: Rect[]): Rect | null {
   const bottom = Math.max(...rects.map((r) => r.y + r.h))
   return { x, y, w: right - x, h: bottom - y }
 }
+
+export function overlaps(a: Rect, b: Rect, gap = 0): boolean {
+  return a.x < b.x + b.w + gap && b.x < a.x + a.w + gap && a.y < b.y + b.h + gap && b.y < a.y + a.h + gap
+}
+
+/** The first place at or below-right of `wanted` that overlaps none of `taken` (tries a diagonal, then gives up). */
+export function freeSpot(wanted: Rect, taken: Rect[], step = 36, tries = 40): Point {
+  for (let i = 0; i < tries; i++) {
+    const candidate = { ...wanted, x: wanted.x + i * step, y: wanted.y + i * step }
+    if (!taken.some((t) => overlaps(candidate, t, 24))) return { x: candidate.x, y: candidate.y }
+  }
+  return { x: wanted.x, y: wanted.y }
+}

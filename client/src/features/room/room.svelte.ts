@@ -123,7 +123,12 @@ export class RoomSession {
       this.#socketUp = true
       this.#markOnline()
     })
-    socket.on('disconnect', () => (this.#socketUp = false))
+    socket.on('disconnect', (reason) => {
+      this.#socketUp = false
+      // A server going down for a restart disconnects us on purpose, and socket.io does not retry
+      // those: we do, unless we were told why (revoked) and gave up.
+      if (reason === 'io server disconnect' && !this.#problem) socket.connect()
+    })
     socket.on('connect_error', (err) => {
       const code = (err as Error & { data?: { code?: string } }).data?.code
       // A refusal by the server's auth is final; anything else is the network, and socket.io retries.

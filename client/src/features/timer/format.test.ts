@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { initialTimer, reduceTimer, viewTimer } from '../../../../shared/timer/timer.js'
-import { formatClock, stepFace, stepProgress, totalFace } from './format.js'
+import { endedFace, formatClock, stepFace, stepProgress, totalFace } from './format.js'
 
 const steps = [
   { key: 'a', minutes: 5 },
@@ -50,5 +50,11 @@ describe('clock faces', () => {
     const t0 = 1_000_000
     const paused = reduceTimer(reduceTimer(initialTimer(steps), { type: 'start' }, t0), { type: 'pause' }, t0 + 30_000)
     expect(stepFace(viewTimer(paused, t0 + 600_000)).text).toBe('4:30')
+  })
+
+  it('shows the total time taken once ended', () => {
+    const t0 = 1_000_000
+    const ended = reduceTimer(reduceTimer(initialTimer(steps), { type: 'start' }, t0), { type: 'end' }, t0 + 12 * 60_000 + 5_500)
+    expect(endedFace(viewTimer(ended, t0 + 99 * 60_000))).toEqual({ text: '12:05', caption: 'in total, interview over', overrun: false })
   })
 })

@@ -23,6 +23,11 @@ export interface ClockFace {
   overrun: boolean
 }
 
+/** Once the interview is over, the face says how long it took. */
+export function endedFace(view: TimerView): ClockFace {
+  return { text: formatClock(Math.floor(view.totalUsedMs / 1000) * 1000), caption: 'in total, interview over', overrun: false }
+}
+
 /** The step's clock face: counts down, then counts up past the plan as an overrun. */
 export function stepFace(view: TimerView): ClockFace {
   if (view.stepOverrunMs > 0) {
