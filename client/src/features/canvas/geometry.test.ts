@@ -29,7 +29,13 @@ describe('geometry', () => {
     expect(overlaps(box, { x: 50, y: 20, w: 10, h: 10 })).toBe(true)
     expect(overlaps(box, { x: 200, y: 0, w: 10, h: 10 })).toBe(false)
     expect(freeSpot(box, [])).toEqual({ x: 0, y: 0 })
-    const spot = freeSpot(box, [box, { x: 36, y: 36, w: 100, h: 50 }])
-    expect(overlaps({ ...box, ...spot }, box, 24)).toBe(false)
+    // Next to it, in the nearest free cell of a grid around the wanted spot.
+    expect(freeSpot(box, [box])).toEqual({ x: 0, y: 74 })
+    const taken = [box]
+    for (let i = 0; i < 12; i++) taken.push({ ...box, ...freeSpot(box, taken) })
+    for (let a = 0; a < taken.length; a++) {
+      for (let b = a + 1; b < taken.length; b++) expect(overlaps(taken[a]!, taken[b]!)).toBe(false)
+    }
+    expect(Math.max(...taken.map((t) => Math.abs(t.x)))).toBeLessThanOrEqual(2 * 124)
   })
 })

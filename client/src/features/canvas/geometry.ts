@@ -44,11 +44,27 @@ export function overlaps(a: Rect, b: Rect, gap = 0): boolean {
   return a.x < b.x + b.w + gap && b.x < a.x + a.w + gap && a.y < b.y + b.h + gap && b.y < a.y + a.h + gap
 }
 
-/** The first place at or below-right of `wanted` that overlaps none of `taken` (tries a diagonal, then gives up). */
-export function freeSpot(wanted: Rect, taken: Rect[], step = 36, tries = 40): Point {
-  for (let i = 0; i < tries; i++) {
-    const candidate = { ...wanted, x: wanted.x + i * step, y: wanted.y + i * step }
-    if (!taken.some((t) => overlaps(candidate, t, 24))) return { x: candidate.x, y: candidate.y }
+/**
+ * The nearest free place for `wanted`: its own spot if nothing is there, else the closest cell of
+ * a grid around it (one part-size plus a gap apart) that overlaps none of `taken`.
+ */
+export function freeSpot(wanted: Rect, taken: Rect[], gap = 24, rings = 6): Point {
+  const fits = (r: Rect) => !taken.some((t) => overlaps(r, t, gap))
+  if (fits(wanted)) return { x: wanted.x, y: wanted.y }
+  const dx = wanted.w + gap
+  const dy = wanted.h + gap
+  for (let ring = 1; ring <= rings; ring++) {
+    const cells: Point[] = []
+    for (let i = -ring; i <= ring; i++) {
+      for (let j = -ring; j <= ring; j++) {
+        if (Math.max(Math.abs(i), Math.abs(j)) === ring) cells.push({ x: wanted.x + i * dx, y: wanted.y + j * dy })
+      }
+    }
+    // Nearest first; on a tie, below before above and right before left (reading order).
+    const dist = (p: Point) => Math.hypot(p.x - wanted.x, p.y - wanted.y)
+    cells.sort((a, b) => dist(a) - dist(b) || b.y - a.y || b.x - a.x)
+    const free = cells.find((c) => fits({ ...wanted, ...c }))
+    if (free) return free
   }
   return { x: wanted.x, y: wanted.y }
 }
