@@ -20,7 +20,7 @@ export default defineConfig({
             { name: 'svelte', test: /node_modules[\\/](svelte|clsx|esm-env)[\\/]/, priority: 10 },
             { name: 'editor', test: /node_modules[\\/](@codemirror|@lezer|codemirror|y-codemirror\.next|style-mod|w3c-keyname|crelt)[\\/]/ },
             { name: 'canvas', test: /node_modules[\\/](@xyflow|d3-[a-z-]+|@svelte-put|classcat)[\\/]/ },
-            { name: 'sync', test: /node_modules[\\/](yjs|y-websocket|y-protocols|lib0|socket\.io-client|socket\.io-parser|engine\.io-client|engine\.io-parser|@socket\.io|zod|debug|ms)[\\/]/ },
+            { name: 'sync', test: /node_modules[\\/](yjs|y-websocket|y-protocols|lib0|socket\.io-client|socket\.io-parser|engine\.io-client|engine\.io-parser|@socket\.io|zod|debug|ms)[\\/]/, priority: 5 },
           ],
         },
       },
