@@ -1,3 +1,4 @@
+import type { RubricsStatusPayload } from '../shared/protocol/events.js'
 import type { Sessions } from './auth/sessions.js'
 import type { TokenSigner } from './auth/tokens.js'
 import type { Db } from './db/client.js'
@@ -17,4 +18,16 @@ export interface Deps {
   redis: { healthy(): Promise<boolean> } | null
   /** Closes every live socket of a revoked link, on this node and the others. */
   revokeLink(linkId: string): void
+  /** Pushes room changes to the sockets in it (socket.io, set up after the HTTP app). */
+  realtime: RealtimeNotifier
+  /** Closes the Yjs sockets of a room so that they reconnect with fresh rights (after a swap). */
+  reopenDocs(roomId: string): Promise<void>
+}
+
+export interface RealtimeNotifier {
+  /** Sends every socket of the room a fresh `room:state` (its own `you`, roles of the current round). */
+  roomChanged(roomId: string): Promise<void>
+  /** Emits only to the sockets that interview in `round`. */
+  toInterviewers(roomId: string, round: number, event: 'rubrics', payload: RubricsStatusPayload): Promise<void>
+  toRoom(roomId: string, event: 'feedback', payload: { round: number; sharedAt: string }): void
 }

@@ -68,6 +68,9 @@ export async function startServer(config: Config, opts: ServerOptions = {}): Pro
       sessions.revoke(linkId)
       redis?.publishRevoke(linkId)
     },
+    // Bound below, once socket.io and the Yjs endpoint exist.
+    realtime: { roomChanged: async () => {}, toInterviewers: async () => {}, toRoom: () => {} },
+    reopenDocs: async () => {},
   }
   redis?.onRevoke((linkId) => sessions.revoke(linkId))
 
@@ -85,7 +88,10 @@ export async function startServer(config: Config, opts: ServerOptions = {}): Pro
   httpServer.on('upgrade', (req, socket, head) => {
     if (req.url?.startsWith('/yjs')) void yjs.handleUpgrade(req, socket, head)
   })
-  const io = attachSocketIo(httpServer, deps, redis?.socketIoAdapter())
+  const { io, notifier } = attachSocketIo(httpServer, deps, redis?.socketIoAdapter())
+  deps.realtime = notifier
+  // 4409: the room moved to a new round; y-websocket reconnects and gets the new rights.
+  deps.reopenDocs = (roomId) => docs.closeRoom(roomId, 4409, 'a new round has started')
 
   let closing: Promise<void> | null = null
   return {

@@ -26,6 +26,16 @@ export function createTokenSigner(secret: string) {
       ).toString('base64url')
       return `${body}.${sign(body).toString('base64url')}`
     },
+    /** The key that lets its holder publish new versions of a custom kit (no accounts: whoever made it holds it). */
+    kitToken(kitId: string): string {
+      return 'kit.' + sign(`kit:${kitId}`).toString('base64url')
+    },
+    verifyKitToken(kitId: string, token: string | undefined): boolean {
+      if (!token) return false
+      const expected = Buffer.from('kit.' + sign(`kit:${kitId}`).toString('base64url'))
+      const given = Buffer.from(token)
+      return given.length === expected.length && timingSafeEqual(given, expected)
+    },
     /** Checks signature and expiry; throws `unauthorized` with a message a person can act on. */
     verify(token: string, now: number): TokenClaims {
       const [body, sig, extra] = token.split('.')

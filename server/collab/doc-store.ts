@@ -1,9 +1,8 @@
-import type { DocName } from '../../shared/rooms/roles.js'
-
 /** One accepted Yjs update, as the log keeps it. */
 export interface LoggedUpdate {
   roomId: string
-  doc: DocName
+  /** The document's key in the log (`docKey`): 'board', 'private', 'board:2', … */
+  doc: string
   seq: number
   at: Date
   /** The invite link the update came through: one per person, so it names who wrote it. */
@@ -14,7 +13,7 @@ export interface LoggedUpdate {
 /** The full state of a document right after update `seq`. */
 export interface Keyframe {
   roomId: string
-  doc: DocName
+  doc: string
   seq: number
   at: Date
   state: Uint8Array
@@ -32,7 +31,7 @@ export interface StoredDoc {
  * endpoint depends on this interface only, so tests and benchmarks can hand it another store.
  */
 export interface DocStore {
-  load(roomId: string, doc: DocName): Promise<StoredDoc>
+  load(roomId: string, doc: string): Promise<StoredDoc>
   /** Queues an update; it is durable once a later `flush()` resolves (and within ~100 ms anyway). */
   append(update: LoggedUpdate): void
   /** Queues a keyframe, written after every update queued before it. */

@@ -4,7 +4,6 @@ import * as awarenessProtocol from 'y-protocols/awareness'
 import * as syncProtocol from 'y-protocols/sync'
 import * as Y from 'yjs'
 import { AppError } from '../../shared/errors.js'
-import type { DocName } from '../../shared/rooms/roles.js'
 import type { DocStore } from './doc-store.js'
 
 /** y-websocket message types. */
@@ -36,7 +35,8 @@ export class LiveDoc {
 
   constructor(
     readonly roomId: string,
-    readonly name: DocName,
+    /** The document's key in the log (`docKey`). */
+    readonly name: string,
     lastSeq: number,
     private readonly store: DocStore,
     private readonly keyframeEvery: number,

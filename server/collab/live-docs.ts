@@ -1,4 +1,3 @@
-import type { DocName } from '../../shared/rooms/roles.js'
 import type { Logger } from '../log.js'
 import type { DocStore } from './doc-store.js'
 import { type DocConnection, LiveDoc } from './live-doc.js'
@@ -28,7 +27,7 @@ export class LiveDocs {
   }
 
   /** Opens (loading if needed) a document and adds the socket to it. */
-  async join(roomId: string, name: DocName, conn: DocConnection): Promise<LiveDoc> {
+  async join(roomId: string, name: string, conn: DocConnection): Promise<LiveDoc> {
     const key = `${roomId}/${name}`
     let doc: LiveDoc
     // A document being unloaded right now is destroyed under us: then load it afresh.
@@ -62,13 +61,21 @@ export class LiveDocs {
       })
   }
 
+  /** Closes every socket on the documents of a room (e.g. a new round made them read-only). */
+  async closeRoom(roomId: string, code: number, reason: string): Promise<void> {
+    const docs = await Promise.allSettled(this.#docs.values())
+    for (const d of docs) {
+      if (d.status === 'fulfilled' && d.value.roomId === roomId) for (const conn of d.value.conns) conn.close(code, reason)
+    }
+  }
+
   /** Every open socket, for revocation and shutdown. */
   async connections(): Promise<DocConnection[]> {
     const docs = await Promise.allSettled(this.#docs.values())
     return docs.flatMap((d) => (d.status === 'fulfilled' ? [...d.value.conns] : []))
   }
 
-  async #load(roomId: string, name: DocName): Promise<LiveDoc> {
+  async #load(roomId: string, name: string): Promise<LiveDoc> {
     const started = performance.now()
     const stored = await this.#opts.store.load(roomId, name)
     const doc = new LiveDoc(roomId, name, stored.lastSeq, this.#opts.store, this.#opts.keyframeEvery, this.#opts.clock)

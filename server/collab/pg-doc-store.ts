@@ -1,5 +1,4 @@
 import { and, desc, eq, gt } from 'drizzle-orm'
-import type { DocName } from '../../shared/rooms/roles.js'
 import type { Db } from '../db/client.js'
 import { yjsKeyframes, yjsUpdates } from '../db/schema.js'
 import type { Logger } from '../log.js'
@@ -65,7 +64,7 @@ export function createPgDocStore(db: Db, log: Logger, opts: { intervalMs?: numbe
   }
 
   return {
-    async load(roomId: string, doc: DocName): Promise<StoredDoc> {
+    async load(roomId: string, doc: string): Promise<StoredDoc> {
       const [frame] = await db
         .select({ seq: yjsKeyframes.seq, state: yjsKeyframes.state })
         .from(yjsKeyframes)

@@ -2,14 +2,14 @@ import type { IncomingMessage } from 'node:http'
 import type { Duplex } from 'node:stream'
 import { WebSocket, WebSocketServer } from 'ws'
 import { AppError, httpStatus, wsCloseCode } from '../../shared/errors.js'
-import { can, type DocName } from '../../shared/rooms/roles.js'
-import type { Caller } from '../auth/access.js'
+import { can, type DocName, docKey } from '../../shared/rooms/roles.js'
+import { type Caller, roleOf } from '../auth/access.js'
 import type { Sessions } from '../auth/sessions.js'
 import type { Logger } from '../log.js'
 import type { DocConnection, LiveDoc } from './live-doc.js'
 import type { LiveDocs } from './live-docs.js'
 
-const PATH = /^\/yjs\/([A-Za-z0-9_-]{1,64})(\/private)?\/?$/
+const PATH = /^\/yjs\/([A-Za-z0-9_-]{1,64})(?:\/r([1-9][0-9]?))?(\/private)?\/?$/
 const PING_INTERVAL_MS = 30_000
 
 export interface YjsEndpointDeps {
@@ -20,8 +20,15 @@ export interface YjsEndpointDeps {
   authenticate(token: string | null, roomId: string): Promise<Caller>
 }
 
+/** A socket's view of one document: which, and whether it may write. */
+interface DocAccess {
+  key: string
+  canWrite: boolean
+}
+
 /**
- * The y-websocket endpoint: `/yjs/<roomId>` (board) and `/yjs/<roomId>/private` (interviewers).
+ * The y-websocket endpoint: `/yjs/<roomId>` (board) and `/yjs/<roomId>/private` (interviewers),
+ * and for later rounds of a peer room `/yjs/<roomId>/r2` and `/yjs/<roomId>/r2/private`.
  * Auth happens before the upgrade, so a refused client gets a plain HTTP status.
  */
 export function createYjsEndpoint(deps: YjsEndpointDeps) {
@@ -47,16 +54,23 @@ export function createYjsEndpoint(deps: YjsEndpointDeps) {
     const match = PATH.exec(url.pathname)
     if (!match) return false
     const roomId = match[1]!
-    const name: DocName = match[2] ? 'private' : 'board'
+    const round = match[2] ? Number(match[2]) : 1
+    const kind: DocName = match[3] ? 'private' : 'board'
     socket.on('error', () => {})
     if (!accepting) {
       refuse(socket, 503, 'unavailable', 'the server is shutting down')
       return true
     }
     let caller: Caller
+    let access: DocAccess
     try {
       caller = await deps.authenticate(url.searchParams.get('token'), roomId)
-      if (!can.readDoc(caller.role, name)) throw new AppError('forbidden', 'only interviewers can open the private notes')
+      if (round > caller.round) throw new AppError('not_found', `round ${round} has not started`)
+      // The role the link played in that round: private notes stay with whoever interviewed then.
+      const role = roleOf(caller, round)
+      if (!can.readDoc(role, kind)) throw new AppError('forbidden', 'only the interviewer can open the private notes')
+      // A past round is kept as it was: read-only for everyone.
+      access = { key: docKey(kind, round), canWrite: round === caller.round && can.writeDoc(role, kind) }
     } catch (err) {
       if (err instanceof AppError) refuse(socket, httpStatus[err.code], err.code, err.message)
       else {
@@ -65,11 +79,12 @@ export function createYjsEndpoint(deps: YjsEndpointDeps) {
       }
       return true
     }
-    wss.handleUpgrade(req, socket, head, (ws) => serve(ws, caller, name))
+    wss.handleUpgrade(req, socket, head, (ws) => serve(ws, caller, access))
     return true
   }
 
-  function serve(ws: WebSocket, caller: Caller, name: DocName): void {
+  function serve(ws: WebSocket, caller: Caller, access: DocAccess): void {
+    const name = access.key
     alive.add(ws)
     // ws reports an oversized message (closing with 1009) or a broken frame as an error event.
     ws.on('error', (err) => deps.log.debug('yjs socket error', { room: caller.roomId, error: String(err) }))
@@ -77,7 +92,7 @@ export function createYjsEndpoint(deps: YjsEndpointDeps) {
     ws.binaryType = 'nodebuffer'
     const conn: DocConnection = {
       linkId: caller.linkId,
-      canWrite: can.writeDoc(caller.role, name),
+      canWrite: access.canWrite,
       awarenessIds: new Set(),
       send(message) {
         if (ws.readyState !== WebSocket.OPEN) return

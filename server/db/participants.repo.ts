@@ -16,3 +16,13 @@ export async function markLeft(db: Db, id: string, at: Date): Promise<void> {
 export async function listParticipants(db: Db, roomId: string): Promise<ParticipantRow[]> {
   return db.select().from(participants).where(eq(participants.roomId, roomId)).orderBy(participants.joinedAt)
 }
+
+/** The latest display name used through each invite link of a room. */
+export async function namesByLink(db: Db, roomId: string): Promise<Map<string, string>> {
+  const rows = await db
+    .select({ linkId: participants.linkId, name: participants.name })
+    .from(participants)
+    .where(eq(participants.roomId, roomId))
+    .orderBy(participants.joinedAt)
+  return new Map(rows.map((r) => [r.linkId, r.name]))
+}

@@ -2,7 +2,7 @@ import { and, eq, sql } from 'drizzle-orm'
 import type { Room } from '../../shared/rooms/room.js'
 import type { TimerState } from '../../shared/timer/timer.js'
 import type { Db } from './client.js'
-import { roomEvents, rooms } from './schema.js'
+import { roomEvents, roomRounds, rooms } from './schema.js'
 
 export type RoomRow = typeof rooms.$inferSelect
 
@@ -15,6 +15,7 @@ export function toRoom(row: RoomRow): Room {
     kitId: row.kitId,
     kitVersion: row.kit.version,
     questionId: row.questionId,
+    round: row.round,
     createdAt: row.createdAt.toISOString(),
     endedAt: row.endedAt?.toISOString() ?? null,
   }
@@ -45,7 +46,7 @@ export async function saveTimer(
   roomId: string,
   fromVersion: number,
   next: TimerState,
-  event: { at: Date; participantId: string | null; payload: unknown },
+  event: { round: number; at: Date; participantId: string | null; payload: unknown },
 ): Promise<boolean> {
   return db.transaction(async (tx) => {
     const updated = await tx
@@ -61,6 +62,7 @@ export async function saveTimer(
     await tx.insert(roomEvents).values({
       roomId,
       seq: sql`(select coalesce(max(${roomEvents.seq}), 0) + 1 from ${roomEvents} where ${roomEvents.roomId} = ${roomId})`,
+      round: event.round,
       at: event.at,
       type: 'timer',
       participantId: event.participantId,
@@ -74,3 +76,39 @@ export async function listRoomEvents(db: Db, roomId: string) {
   return db.select().from(roomEvents).where(eq(roomEvents.roomId, roomId)).orderBy(roomEvents.seq)
 }
 
+
+/**
+ * Moves a room to its next round in one transaction: the finished round keeps its final timer,
+ * the room gets a fresh timer and question. Compare-and-set on round and timer version, so two
+ * swaps at once make one round. Returns false when the room moved first.
+ */
+export async function startNextRound(
+  db: Db,
+  room: RoomRow,
+  next: { questionId: string | null; timer: TimerState; at: Date; participantId: string | null },
+): Promise<boolean> {
+  return db.transaction(async (tx) => {
+    const round = room.round + 1
+    const updated = await tx
+      .update(rooms)
+      .set({ round, questionId: next.questionId, timer: next.timer, timerVersion: next.timer.version, endedAt: null })
+      .where(and(eq(rooms.id, room.id), eq(rooms.round, room.round), eq(rooms.timerVersion, room.timerVersion)))
+      .returning({ id: rooms.id })
+    if (updated.length === 0) return false
+    await tx
+      .update(roomRounds)
+      .set({ finalTimer: room.timer })
+      .where(and(eq(roomRounds.roomId, room.id), eq(roomRounds.round, room.round)))
+    await tx.insert(roomRounds).values({ roomId: room.id, round, questionId: next.questionId, startedAt: next.at })
+    await tx.insert(roomEvents).values({
+      roomId: room.id,
+      seq: sql`(select coalesce(max(${roomEvents.seq}), 0) + 1 from ${roomEvents} where ${roomEvents.roomId} = ${room.id})`,
+      round,
+      at: next.at,
+      type: 'round',
+      participantId: next.participantId,
+      payload: { round, questionId: next.questionId },
+    })
+    return true
+  })
+}

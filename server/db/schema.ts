@@ -1,5 +1,6 @@
-import { bigint, index, integer, jsonb, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core'
+import { bigint, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core'
 import type { Kit } from '../../shared/kits/kit.js'
+import type { RubricDraft } from '../../shared/rubric/rubric.js'
 import type { TimerState } from '../../shared/timer/timer.js'
 import { bytea } from './bytea.js'
 
@@ -14,6 +15,9 @@ export const rooms = pgTable('rooms', {
   /** The kit as it was when the room was made: a room never changes kit under its interviewers. */
   kit: jsonb('kit').$type<Kit>().notNull(),
   questionId: text('question_id'),
+  /** The current round: a peer swap starts round 2 with the roles exchanged. */
+  round: integer('round').notNull().default(1),
+  /** The current round's timer; past rounds keep theirs in room_rounds. */
   timer: jsonb('timer').$type<TimerState>().notNull(),
   /** Mirrors timer.version so compare-and-set is a plain column comparison. */
   timerVersion: integer('timer_version').notNull().default(0),
@@ -63,6 +67,7 @@ export const roomEvents = pgTable(
       .notNull()
       .references(() => rooms.id, { onDelete: 'cascade' }),
     seq: integer('seq').notNull(),
+    round: integer('round').notNull().default(1),
     at: ms('at').notNull(),
     type: text('type').notNull(),
     participantId: text('participant_id'),
@@ -76,7 +81,8 @@ export const yjsUpdates = pgTable(
   'yjs_updates',
   {
     roomId: text('room_id').notNull(),
-    doc: text('doc', { enum: ['board', 'private'] }).notNull(),
+    /** 'board' and 'private' for round 1, 'board:2', 'private:2' for round 2, and so on. */
+    doc: text('doc').notNull(),
     seq: bigint('seq', { mode: 'number' }).notNull(),
     at: ms('at').notNull(),
     participantId: text('participant_id'),
@@ -90,10 +96,60 @@ export const yjsKeyframes = pgTable(
   'yjs_keyframes',
   {
     roomId: text('room_id').notNull(),
-    doc: text('doc', { enum: ['board', 'private'] }).notNull(),
+    doc: text('doc').notNull(),
     seq: bigint('seq', { mode: 'number' }).notNull(),
     at: ms('at').notNull(),
     state: bytea('state').notNull(),
   },
   (t) => [primaryKey({ columns: [t.roomId, t.doc, t.seq] })],
+)
+
+/** One row per round of a room: its question, and once it is over, its final timer. */
+export const roomRounds = pgTable(
+  'room_rounds',
+  {
+    roomId: text('room_id')
+      .notNull()
+      .references(() => rooms.id, { onDelete: 'cascade' }),
+    round: integer('round').notNull(),
+    questionId: text('question_id'),
+    startedAt: ms('started_at').notNull(),
+    /** The timer as it stood when the next round began (null for the current round). */
+    finalTimer: jsonb('final_timer').$type<TimerState>(),
+    feedbackSharedAt: ms('feedback_shared_at'),
+    sharedRubricId: text('shared_rubric_id'),
+  },
+  (t) => [primaryKey({ columns: [t.roomId, t.round] })],
+)
+
+/** One rubric per interviewer (invite link) per round. */
+export const rubrics = pgTable(
+  'rubrics',
+  {
+    id: text('id').primaryKey(),
+    roomId: text('room_id')
+      .notNull()
+      .references(() => rooms.id, { onDelete: 'cascade' }),
+    round: integer('round').notNull(),
+    linkId: text('link_id').notNull(),
+    interviewerName: text('interviewer_name').notNull(),
+    draft: jsonb('draft').$type<RubricDraft>().notNull(),
+    status: text('status', { enum: ['draft', 'submitted'] }).notNull().default('draft'),
+    version: integer('version').notNull().default(1),
+    updatedAt: ms('updated_at').notNull(),
+    submittedAt: ms('submitted_at'),
+  },
+  (t) => [uniqueIndex('rubrics_room_round_link_idx').on(t.roomId, t.round, t.linkId)],
+)
+
+/** Custom kits, every version kept: a room points at the version it was made with. */
+export const kits = pgTable(
+  'kits',
+  {
+    id: text('id').notNull(),
+    version: integer('version').notNull(),
+    kit: jsonb('kit').$type<Kit>().notNull(),
+    createdAt: ms('created_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.id, t.version] })],
 )

@@ -8,6 +8,7 @@ import { healthRoutes } from './health.routes.js'
 import { kitRoutes } from './kits.routes.js'
 import { questionRoutes } from './questions.routes.js'
 import { roomRoutes } from './rooms.routes.js'
+import { rubricRoutes } from './rubrics.routes.js'
 import { staticClient } from './static.js'
 
 /** JSON bodies are small: the largest is a custom kit. */
@@ -28,6 +29,7 @@ export function createApp(deps: Deps): Hono {
   app.route('/api/kits', kitRoutes(deps))
   app.route('/api/questions', questionRoutes(deps))
   app.route('/api/rooms', roomRoutes(deps))
+  app.route('/api/rooms', rubricRoutes(deps))
   app.all('/api/*', () => {
     throw new AppError('not_found', 'no such endpoint')
   })

@@ -1,27 +1,60 @@
 import { Hono } from 'hono'
 import { AppError } from '../../shared/errors.js'
-import { builtInKits, findBuiltInKit } from '../../shared/kits/index.js'
-import { kitMinutes } from '../../shared/kits/kit.js'
+import { builtInKits } from '../../shared/kits/index.js'
+import { type Kit, KitInput, kitIdFor, kitMinutes } from '../../shared/kits/kit.js'
+import { bearerToken } from '../auth/access.js'
+import { findKit, insertKitVersion, listCustomKits } from '../db/kits.repo.js'
 import type { Deps } from '../deps.js'
+import { newId } from '../ids.js'
+import { jsonBody } from './json-body.js'
 
-export function kitRoutes(_deps: Deps) {
+const summary = (k: Kit) => ({
+  id: k.id,
+  version: k.version,
+  title: k.title,
+  description: k.description,
+  builtIn: k.builtIn,
+  minutes: kitMinutes(k),
+  steps: k.steps.map((s) => ({ key: s.key, title: s.title, minutes: s.minutes })),
+})
+
+/**
+ * Interview kits: the built-in one, and custom kits anyone can make. A custom kit is versioned:
+ * each edit is a new version, and rooms keep the version they were made with.
+ */
+export function kitRoutes(deps: Deps) {
   return new Hono()
-    .get('/', (c) =>
-      c.json({
-        kits: builtInKits.map((k) => ({
-          id: k.id,
-          version: k.version,
-          title: k.title,
-          description: k.description,
-          builtIn: k.builtIn,
-          minutes: kitMinutes(k),
-          steps: k.steps.map((s) => ({ key: s.key, title: s.title, minutes: s.minutes })),
-        })),
-      }),
-    )
-    .get('/:id', (c) => {
-      const kit = findBuiltInKit(c.req.param('id'))
+    .get('/', async (c) => c.json({ kits: [...builtInKits, ...(await listCustomKits(deps.db))].map(summary) }))
+    .get('/:id', async (c) => {
+      const raw = c.req.query('version')
+      const version = raw === undefined ? undefined : Number(raw)
+      if (version !== undefined && (!Number.isInteger(version) || version < 1)) throw new AppError('invalid', 'version must be a positive integer')
+      const kit = await findKit(deps.db, c.req.param('id'), version)
       if (!kit) throw new AppError('not_found', 'no such kit')
+      return c.json({ kit })
+    })
+    .post('/', async (c) => {
+      const input = await jsonBody(c, KitInput)
+      const kit: Kit = { ...input, id: kitIdFor(input.title, newId(6)), version: 1, builtIn: false }
+      await insertKitVersion(deps.db, kit, new Date(deps.clock()))
+      // The edit token is shown once: whoever made the kit keeps it to publish new versions.
+      return c.json({ kit, editToken: deps.tokens.kitToken(kit.id) }, 201)
+    })
+    .put('/:id', async (c) => {
+      const id = c.req.param('id')
+      const current = await findKit(deps.db, id)
+      if (!current) throw new AppError('not_found', 'no such kit')
+      if (current.builtIn) throw new AppError('forbidden', 'built-in kits cannot be changed; create a custom kit instead')
+      if (!deps.tokens.verifyKitToken(id, bearerToken(c.req.header('authorization')))) {
+        throw new AppError('unauthorized', "this kit's edit token is required")
+      }
+      const input = await jsonBody(c, KitInput)
+      const kit: Kit = { ...input, id, version: current.version + 1, builtIn: false }
+      try {
+        await insertKitVersion(deps.db, kit, new Date(deps.clock()))
+      } catch {
+        throw new AppError('conflict', 'another edit of this kit was saved first; reload it')
+      }
       return c.json({ kit })
     })
 }

@@ -1,15 +1,16 @@
 import { Hono } from 'hono'
 import { z } from 'zod'
 import { AppError } from '../../shared/errors.js'
-import { findBuiltInKit } from '../../shared/kits/index.js'
-import { findQuestion } from '../../shared/questions/bank.js'
-import { CreateRoomInput, kitFor, questionFor, type Room } from '../../shared/rooms/room.js'
-import { can, Role } from '../../shared/rooms/roles.js'
+import { findQuestion, questionBank } from '../../shared/questions/bank.js'
+import { CreateRoomInput, kitFor, NewRoundInput, questionFor, type Room, type RoundSummary } from '../../shared/rooms/room.js'
+import { can, MAX_ROUNDS, Role } from '../../shared/rooms/roles.js'
 import { initialTimer } from '../../shared/timer/timer.js'
 import { type Caller, authenticate, bearerToken } from '../auth/access.js'
 import { LINK_LIFETIME_MS, linkToken, linkUrl, linkView } from '../auth/invite-links.js'
 import { insertLinks, listLinks, revokeLink } from '../db/links.repo.js'
-import { getRoom, insertRoom, toRoom } from '../db/rooms.repo.js'
+import { findKit } from '../db/kits.repo.js'
+import { insertRound, listRounds } from '../db/rounds.repo.js'
+import { getRoom, insertRoom, startNextRound, toRoom } from '../db/rooms.repo.js'
 import type { Deps } from '../deps.js'
 import { newId } from '../ids.js'
 import { jsonBody } from './json-body.js'
@@ -28,7 +29,7 @@ export function roomRoutes(deps: Deps) {
   return new Hono()
     .post('/', async (c) => {
       const input = await jsonBody(c, CreateRoomInput, { emptyAs: {} })
-      const kit = findBuiltInKit(input.kitId ?? DEFAULT_KIT)
+      const kit = await findKit(deps.db, input.kitId ?? DEFAULT_KIT)
       if (!kit) throw new AppError('invalid', `kitId: no kit "${input.kitId}"`)
       const question = input.questionId === undefined ? undefined : findQuestion(input.questionId)
       if (input.questionId !== undefined && !question) throw new AppError('invalid', `questionId: no question "${input.questionId}"`)
@@ -47,6 +48,7 @@ export function roomRoutes(deps: Deps) {
           timerVersion: 0,
           createdAt: new Date(now),
         })
+        await insertRound(tx, { roomId, round: 1, questionId: question?.id ?? null, startedAt: new Date(now) })
         const expiresAt = new Date(now + LINK_LIFETIME_MS)
         const links = await insertLinks(
           tx,
@@ -65,14 +67,53 @@ export function roomRoutes(deps: Deps) {
       if (!row) throw new AppError('not_found', 'no such room')
       const question = row.questionId ? findQuestion(row.questionId) : undefined
       const room: Room = toRoom(row)
+      const rounds: RoundSummary[] = (await listRounds(deps.db, roomId)).map((r) => ({
+        round: r.round,
+        questionId: r.questionId,
+        questionTitle: r.questionId ? (findQuestion(r.questionId)?.title ?? null) : null,
+        startedAt: r.startedAt.toISOString(),
+        ended: r.round < row.round || row.timer.status === 'ended',
+        feedbackShared: r.feedbackSharedAt !== null,
+      }))
       return c.json({
         room,
         role: who.role,
+        linkRole: who.linkRole,
         kit: kitFor(who.role, row.kit),
         question: question ? questionFor(who.role, question) : null,
         timer: row.timer,
+        rounds,
         serverNow: deps.clock(),
       })
+    })
+    .post('/:id/rounds', async (c) => {
+      const roomId = c.req.param('id')
+      const who = await caller(c, roomId)
+      if (who.role !== 'interviewer') throw new AppError('forbidden', 'only the interviewer can swap roles')
+      const input = await jsonBody(c, NewRoundInput, { emptyAs: {} })
+      const room = await getRoom(deps.db, roomId)
+      if (!room) throw new AppError('not_found', 'no such room')
+      if (room.mode !== 'peer') throw new AppError('invalid', 'roles are swapped in peer practice only, not in a panel')
+      if (room.timer.status !== 'ended') throw new AppError('conflict', 'end the interview before swapping roles')
+      if (room.round >= MAX_ROUNDS) throw new AppError('conflict', `a room has at most ${MAX_ROUNDS} rounds`)
+      const past = await listRounds(deps.db, roomId)
+      let questionId: string | null
+      if (input.questionId !== undefined) {
+        if (!findQuestion(input.questionId)) throw new AppError('invalid', `questionId: no question "${input.questionId}"`)
+        questionId = input.questionId
+      } else {
+        // A question neither person has had in this room yet, in bank order.
+        const used = new Set(past.map((r) => r.questionId))
+        questionId = questionBank.find((q) => !used.has(q.id))?.id ?? null
+      }
+      const now = deps.clock()
+      const timer = { ...initialTimer(room.kit.steps), version: room.timer.version + 1 }
+      const moved = await startNextRound(deps.db, room, { questionId, timer, at: new Date(now), participantId: null })
+      if (!moved) throw new AppError('conflict', 'the room changed meanwhile; reload and try again')
+      await deps.reopenDocs(roomId)
+      await deps.realtime.roomChanged(roomId)
+      const updated = (await getRoom(deps.db, roomId))!
+      return c.json({ room: toRoom(updated), timer: updated.timer }, 201)
     })
     .get('/:id/links', async (c) => {
       const roomId = c.req.param('id')

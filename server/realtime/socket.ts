@@ -3,17 +3,20 @@ import { Server, type Socket } from 'socket.io'
 import { AppError } from '../../shared/errors.js'
 import { type ClientToServer, type Participant, type ServerToClient, SocketAuth } from '../../shared/protocol/events.js'
 import { colorFor } from '../../shared/rooms/room.js'
+import { type Role, roleInRound } from '../../shared/rooms/roles.js'
 import { authenticate } from '../auth/access.js'
 import { listLinks } from '../db/links.repo.js'
 import { insertParticipant, markLeft } from '../db/participants.repo.js'
-import { getRoom, toRoom } from '../db/rooms.repo.js'
-import type { Deps } from '../deps.js'
+import { getRoom, type RoomRow, toRoom } from '../db/rooms.repo.js'
+import type { Deps, RealtimeNotifier } from '../deps.js'
 import { newId } from '../ids.js'
 import { registerTimerHandlers } from './timer.handlers.js'
 
 export interface SocketData {
   roomId: string
   linkId: string
+  /** The role in the token; the role in the current round is derived from it and the room. */
+  linkRole: Role
   participant: Participant
 }
 export type RoomServer = Server<ClientToServer, ServerToClient, Record<string, never>, SocketData>
@@ -21,8 +24,8 @@ export type RoomSocket = Socket<ClientToServer, ServerToClient, Record<string, n
 
 const DEFAULT_NAMES = { interviewer: 'Interviewer', candidate: 'Candidate', observer: 'Observer' } as const
 
-/** socket.io wiring: auth by token, presence, and the timer handlers. */
-export function attachSocketIo(httpServer: HttpServer, deps: Deps, adapter?: Parameters<RoomServer['adapter']>[0]): RoomServer {
+/** socket.io wiring: auth by token, presence, and the timer handlers. Returns the server and its notifier. */
+export function attachSocketIo(httpServer: HttpServer, deps: Deps, adapter?: Parameters<RoomServer['adapter']>[0]) {
   const io: RoomServer = new Server(httpServer, {
     serveClient: false,
     // Yjs upgrades on /yjs share this HTTP server: do not let engine.io kill sockets it does not own.
@@ -51,6 +54,7 @@ export function attachSocketIo(httpServer: HttpServer, deps: Deps, adapter?: Par
       socket.data = {
         roomId: caller.roomId,
         linkId: caller.linkId,
+        linkRole: caller.linkRole,
         participant: { id: row.id, name: row.name, role: row.role, color: row.color, joinedAt: row.joinedAt.toISOString() },
       }
       next()
@@ -61,9 +65,21 @@ export function attachSocketIo(httpServer: HttpServer, deps: Deps, adapter?: Par
     }
   })
 
-  const participantsOf = async (roomId: string): Promise<Participant[]> => {
-    const sockets = await io.in(roomId).fetchSockets()
-    return sockets.map((s) => s.data.participant).sort((a, b) => a.joinedAt.localeCompare(b.joinedAt))
+  /** Everyone in the room with the role they play in the room's current round. */
+  const participantsOf = async (room: Pick<RoomRow, 'id' | 'round' | 'mode'>) => {
+    const sockets = await io.in(room.id).fetchSockets()
+    const withRoles = sockets.map((s) => ({
+      socket: s,
+      participant: { ...s.data.participant, role: roleInRound(s.data.linkRole, room.round, room.mode) },
+    }))
+    withRoles.sort((a, b) => a.participant.joinedAt.localeCompare(b.participant.joinedAt))
+    return withRoles
+  }
+
+  const broadcastPresence = async (roomId: string) => {
+    const room = await getRoom(deps.db, roomId)
+    if (!room) return
+    io.to(roomId).emit('presence', { participants: (await participantsOf(room)).map((p) => p.participant) })
   }
 
   io.on('connection', async (socket: RoomSocket) => {
@@ -77,16 +93,40 @@ export function attachSocketIo(httpServer: HttpServer, deps: Deps, adapter?: Par
       await markLeft(deps.db, participant.id, new Date(deps.clock())).catch((err) =>
         deps.log.warn('could not record a leave', { error: String(err) }),
       )
-      io.to(roomId).emit('presence', { participants: await participantsOf(roomId) })
+      await broadcastPresence(roomId).catch(() => {})
     })
     registerTimerHandlers(io, socket, deps)
     await socket.join(roomId)
     const row = await getRoom(deps.db, roomId)
     if (!row || !socket.connected) return
-    const participants = await participantsOf(roomId)
-    socket.emit('room:state', { room: toRoom(row), participants, timer: row.timer, serverNow: deps.clock(), you: participant })
+    const participants = (await participantsOf(row)).map((p) => p.participant)
+    const you = participants.find((p) => p.id === participant.id) ?? participant
+    socket.emit('room:state', { room: toRoom(row), participants, timer: row.timer, serverNow: deps.clock(), you })
     socket.to(roomId).emit('presence', { participants })
   })
 
-  return io
+  const notifier: RealtimeNotifier = {
+    async roomChanged(roomId) {
+      const row = await getRoom(deps.db, roomId)
+      if (!row) return
+      const everyone = await participantsOf(row)
+      const participants = everyone.map((p) => p.participant)
+      // Each socket gets its own copy: after a swap, `you.role` differs per person.
+      for (const { socket, participant } of everyone) {
+        socket.emit('room:state', { room: toRoom(row), participants, timer: row.timer, serverNow: deps.clock(), you: participant })
+      }
+    },
+    async toInterviewers(roomId, round, event, payload) {
+      const row = await getRoom(deps.db, roomId)
+      if (!row) return
+      for (const s of await io.in(roomId).fetchSockets()) {
+        if (roleInRound(s.data.linkRole, round, row.mode) === 'interviewer') s.emit(event, payload)
+      }
+    },
+    toRoom(roomId, event, payload) {
+      io.to(roomId).emit(event, payload)
+    },
+  }
+
+  return { io, notifier }
 }

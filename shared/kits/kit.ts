@@ -49,3 +49,23 @@ export type Kit = z.infer<typeof Kit>
 export function kitMinutes(kit: Pick<Kit, 'steps'>): number {
   return kit.steps.reduce((sum, s) => sum + s.minutes, 0)
 }
+
+/** Body of `POST /api/kits` and `PUT /api/kits/:id`: a kit without the fields the server assigns. */
+export const KitInput = z.strictObject({
+  title: z.string().trim().min(1).max(120),
+  description: z.string().max(1000).default(''),
+  steps: Kit.shape.steps,
+})
+export type KitInput = z.infer<typeof KitInput>
+
+/** A kit id from its title: a readable slug plus a random suffix the caller supplies. */
+export function kitIdFor(title: string, suffix: string): string {
+  const slug = title
+    .toLowerCase()
+    .normalize('NFKD')
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 40)
+    .replace(/-+$/, '')
+  return `${slug || 'kit'}-${suffix}`
+}

@@ -42,6 +42,15 @@ export interface ServerToClient {
   timer: (payload: TimerPayload) => void
   /** This socket's invite link was revoked; the server disconnects it right after. */
   revoked: (payload: { message: string }) => void
+  /** To the interviewers of a round only: who has submitted a rubric (never its content). */
+  rubrics: (payload: RubricsStatusPayload) => void
+  /** Feedback of a round was shared with its candidate (no rubric content: fetch it over HTTP). */
+  feedback: (payload: { round: number; sharedAt: string }) => void
+}
+
+export interface RubricsStatusPayload {
+  round: number
+  panel: { linkId: string; name: string; status: 'none' | 'draft' | 'submitted' }[]
 }
 
 export interface ClientToServer {

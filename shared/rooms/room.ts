@@ -20,10 +20,28 @@ export interface Room {
   level: Level
   kitId: string
   kitVersion: number
+  /** The question of the current round. */
   questionId: string | null
+  /** The current round (1, then 2, 3… after each peer swap). */
+  round: number
   createdAt: string
+  /** When the current round's interview ended (timer ended), if it has. */
   endedAt: string | null
 }
+
+/** A round as everyone in the room may see it: no rubric content, only whether feedback is out. */
+export interface RoundSummary {
+  round: number
+  questionId: string | null
+  questionTitle: string | null
+  startedAt: string
+  /** Whether the round is over (its interview ended, or a later round began). */
+  ended: boolean
+  feedbackShared: boolean
+}
+
+/** Body of `POST /api/rooms/:id/rounds` (swap roles): the new round's question. */
+export const NewRoundInput = z.strictObject({ questionId: z.string().min(1).max(64).optional() })
 
 /** A kit step as a role may see it: hints and rubric anchors are for interviewers only. */
 export interface StepView {

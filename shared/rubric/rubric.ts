@@ -1,0 +1,149 @@
+import { z } from 'zod'
+import { Level, StepKey } from '../kits/kit.js'
+
+/** 1 Missed · 2 Partial · 3 Solid · 4 Exceptional, or 'no_signal' when the step was not reached. */
+export const Score = z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4), z.literal('no_signal')])
+export type Score = z.infer<typeof Score>
+
+export const SCORE_LABELS: Record<Exclude<Score, 'no_signal'>, string> & { no_signal: string } = {
+  1: 'Missed',
+  2: 'Partial',
+  3: 'Solid',
+  4: 'Exceptional',
+  no_signal: 'No signal',
+}
+
+export const Recommendation = z.enum(['strong_no_hire', 'no_hire', 'lean_no_hire', 'lean_hire', 'hire', 'strong_hire'])
+export type Recommendation = z.infer<typeof Recommendation>
+
+export const RECOMMENDATION_LABELS: Record<Recommendation, string> = {
+  strong_no_hire: 'Strong no hire',
+  no_hire: 'No hire',
+  lean_no_hire: 'Lean no hire',
+  lean_hire: 'Lean hire',
+  hire: 'Hire',
+  strong_hire: 'Strong hire',
+}
+
+const MAX_EVIDENCE = 5000
+const MAX_FEEDBACK = 20_000
+
+/** What an evidence entry points at: a canvas node, or a moment of the interview. */
+export const EvidenceLink = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('node'), nodeId: z.string().min(1).max(64), label: z.string().max(200).default('') }),
+  z.strictObject({
+    type: z.literal('moment'),
+    /** Server time (ms since epoch) of the moment. */
+    at: z.number().int().nonnegative(),
+    stepKey: StepKey,
+  }),
+])
+export type EvidenceLink = z.infer<typeof EvidenceLink>
+
+export const StepScore = z.strictObject({
+  /** null while the interviewer has not scored the step yet. */
+  score: Score.nullable().default(null),
+  evidence: z.string().max(MAX_EVIDENCE).default(''),
+  links: z.array(EvidenceLink).max(20).default([]),
+})
+export type StepScore = z.infer<typeof StepScore>
+
+/** The editable part of a rubric, as autosave sends it (every field optional: a partial draft). */
+export const RubricDraft = z.strictObject({
+  steps: z.record(StepKey, StepScore).default({}),
+  recommendation: Recommendation.nullable().default(null),
+  level: Level.nullable().default(null),
+  feedback: z.string().max(MAX_FEEDBACK).default(''),
+})
+export type RubricDraft = z.infer<typeof RubricDraft>
+
+export const RubricStatus = z.enum(['draft', 'submitted'])
+export type RubricStatus = z.infer<typeof RubricStatus>
+
+export interface Rubric extends RubricDraft {
+  id: string
+  roomId: string
+  round: number
+  /** The interviewer's invite link: one rubric per interviewer per round. */
+  linkId: string
+  interviewerName: string
+  status: RubricStatus
+  version: number
+  updatedAt: string
+  submittedAt: string | null
+}
+
+/** An empty rubric for a kit's steps. */
+export function emptyDraft(stepKeys: readonly string[]): RubricDraft {
+  return {
+    steps: Object.fromEntries(stepKeys.map((k) => [k, { score: null, evidence: '', links: [] }])),
+    recommendation: null,
+    level: null,
+    feedback: '',
+  }
+}
+
+/**
+ * Checks a draft against the room's kit: every step key must be one of the kit's. Returns the
+ * draft with every kit step present (missing ones empty), or the unknown keys.
+ */
+export function fitDraftToKit(draft: RubricDraft, stepKeys: readonly string[]): { ok: true; draft: RubricDraft } | { ok: false; unknown: string[] } {
+  const known = new Set(stepKeys)
+  const unknown = Object.keys(draft.steps).filter((k) => !known.has(k))
+  if (unknown.length > 0) return { ok: false, unknown }
+  const steps = Object.fromEntries(stepKeys.map((k) => [k, draft.steps[k] ?? { score: null, evidence: '', links: [] }]))
+  return { ok: true, draft: { ...draft, steps } }
+}
+
+/** What is still missing before a rubric can be submitted (empty when it is complete). */
+export function missingForSubmit(draft: RubricDraft, stepKeys: readonly string[]): string[] {
+  const missing = stepKeys.filter((k) => draft.steps[k]?.score == null).map((k) => `a score for step "${k}"`)
+  if (draft.recommendation === null) missing.push('an overall recommendation')
+  if (draft.level === null) missing.push('the level demonstrated')
+  return missing
+}
+
+/** Per step: every submitted score side by side, and their spread (max − min of numeric scores). */
+export interface CalibrationRow {
+  stepKey: string
+  scores: { linkId: string; interviewerName: string; score: Score | null }[]
+  spread: number | null
+  mean: number | null
+}
+
+/** The calibration view of a panel: computed from submitted rubrics only. */
+export function calibrate(rubrics: readonly Rubric[], stepKeys: readonly string[]): CalibrationRow[] {
+  return stepKeys.map((stepKey) => {
+    const scores = rubrics.map((r) => ({ linkId: r.linkId, interviewerName: r.interviewerName, score: r.steps[stepKey]?.score ?? null }))
+    const numeric = scores.map((s) => s.score).filter((s): s is 1 | 2 | 3 | 4 => typeof s === 'number')
+    return {
+      stepKey,
+      scores,
+      spread: numeric.length > 0 ? Math.max(...numeric) - Math.min(...numeric) : null,
+      mean: numeric.length > 0 ? numeric.reduce((a, b) => a + b, 0) / numeric.length : null,
+    }
+  })
+}
+
+/** The part of a rubric a candidate receives once the interviewer shares it: no evidence, no private notes. */
+export interface SharedFeedback {
+  round: number
+  interviewerName: string
+  steps: Record<string, { score: Score | null }>
+  recommendation: Recommendation | null
+  level: Level | null
+  feedback: string
+  sharedAt: string
+}
+
+export function shareableFeedback(rubric: Rubric, sharedAt: string): SharedFeedback {
+  return {
+    round: rubric.round,
+    interviewerName: rubric.interviewerName,
+    steps: Object.fromEntries(Object.entries(rubric.steps).map(([k, s]) => [k, { score: s.score }])),
+    recommendation: rubric.recommendation,
+    level: rubric.level,
+    feedback: rubric.feedback,
+    sharedAt,
+  }
+}
