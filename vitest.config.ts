@@ -26,6 +26,9 @@ export default defineConfig({
           hookTimeout: 180_000,
           // One browser at a time: the scenarios share nothing but are heavy.
           fileParallelism: false,
+          // After the other projects, not beside them: Chromium and a full suite on two cores at
+          // once starve each other into timeouts.
+          sequence: { groupOrder: 1 },
         },
       },
     ],

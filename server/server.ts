@@ -1,6 +1,7 @@
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { getRequestListener } from '@hono/node-server'
+import { NEW_ROUND_CLOSE_CODE } from '../shared/rooms/roles.js'
 import { loadSecret } from './auth/secret.js'
 import { authenticate } from './auth/access.js'
 import { Sessions } from './auth/sessions.js'
@@ -90,8 +91,8 @@ export async function startServer(config: Config, opts: ServerOptions = {}): Pro
   })
   const { io, notifier } = attachSocketIo(httpServer, deps, redis?.socketIoAdapter())
   deps.realtime = notifier
-  // 4409: the room moved to a new round; y-websocket reconnects and gets the new rights.
-  deps.reopenDocs = (roomId) => docs.closeRoom(roomId, 4409, 'a new round has started')
+  // The room moved to a new round: y-websocket reconnects and gets the new rights.
+  deps.reopenDocs = (roomId) => docs.closeRoom(roomId, NEW_ROUND_CLOSE_CODE, 'a new round has started')
 
   let closing: Promise<void> | null = null
   return {
@@ -105,7 +106,8 @@ export async function startServer(config: Config, opts: ServerOptions = {}): Pro
       closing ??= (async () => {
         const stopped = new Promise<void>((resolve) => httpServer.close(() => resolve()))
         await yjs.close()
-        io.disconnectSockets(true)
+        // close() drops transports without a disconnect packet: clients see "transport close" and
+        // reconnect by themselves to whichever node serves next.
         await new Promise<void>((resolve) => io.close(() => resolve()))
         await store.close()
         httpServer.closeAllConnections()

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { AppError } from '../errors.js'
+import { settle } from './view.js'
 
 export const TimerStatus = z.enum(['idle', 'running', 'paused', 'ended'])
 export type TimerStatus = z.infer<typeof TimerStatus>
@@ -100,15 +101,6 @@ export function reduceTimer(state: TimerState, command: TimerCommand, now: numbe
   }
 }
 
-/** Folds the running stretch of the current step into its used time, so the state is exact at `now`. */
-function settle(state: TimerState, now: number): TimerState {
-  if (state.status !== 'running' || state.runningSince === null) return state
-  // A clock that steps backwards must never make used time negative.
-  const elapsed = Math.max(0, Math.round(now - state.runningSince))
-  const steps = state.steps.map((s, i) => (i === state.stepIndex ? { ...s, usedMs: s.usedMs + elapsed } : s))
-  return { ...state, steps, runningSince: now }
-}
-
 function moveTo(state: TimerState, stepIndex: number, now: number): TimerState {
   return { ...state, stepIndex, runningSince: state.status === 'running' ? now : null }
 }
@@ -125,33 +117,4 @@ function resolveStep(state: TimerState, step: number | string): number {
   return index
 }
 
-/** What a clock face shows at `now` (server time): derived, never stored. */
-export interface TimerView {
-  stepIndex: number
-  stepKey: string
-  stepUsedMs: number
-  stepRemainingMs: number
-  /** How far the current step is past its plan (0 when within). */
-  stepOverrunMs: number
-  totalPlannedMs: number
-  totalUsedMs: number
-  totalRemainingMs: number
-}
-
-/** Reads the timer at `now` (server time, e.g. `Date.now() + offsetToServer`). */
-export function viewTimer(state: TimerState, now: number): TimerView {
-  const live = settle(state, now)
-  const step = live.steps[live.stepIndex]!
-  const totalPlannedMs = live.steps.reduce((sum, s) => sum + s.plannedMs, 0)
-  const totalUsedMs = live.steps.reduce((sum, s) => sum + s.usedMs, 0)
-  return {
-    stepIndex: live.stepIndex,
-    stepKey: step.key,
-    stepUsedMs: step.usedMs,
-    stepRemainingMs: step.plannedMs - step.usedMs,
-    stepOverrunMs: Math.max(0, step.usedMs - step.plannedMs),
-    totalPlannedMs,
-    totalUsedMs,
-    totalRemainingMs: totalPlannedMs - totalUsedMs,
-  }
-}
+export { type TimerView, viewTimer } from './view.js'

@@ -1,4 +1,5 @@
-import type { TimerStatus, TimerView } from '../../../../shared/timer/timer.js'
+import type { TimerStatus } from '../../../../shared/timer/timer.js'
+import type { TimerView } from '../../../../shared/timer/view.js'
 
 /** `m:ss`, or `h:mm:ss` from an hour; never negative. */
 export function formatClock(ms: number): string {

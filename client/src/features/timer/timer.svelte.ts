@@ -1,4 +1,5 @@
-import { viewTimer, type TimerState, type TimerView } from '../../../../shared/timer/timer.js'
+import type { TimerState } from '../../../../shared/timer/timer.js'
+import { type TimerView, viewTimer } from '../../../../shared/timer/view.js'
 
 /**
  * The room's timer as the server last told it, read at "server now". The client clock only
