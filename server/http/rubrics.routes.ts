@@ -151,7 +151,11 @@ export function rubricRoutes(deps: Deps) {
       const { who, round, room, stepKeys } = await loadForInterviewer(c)
       const input = await jsonBody(c, SubmitInput, { emptyAs: {} })
       const row = await getRubric(deps.db, room.id, round, who.linkId)
-      if (!row) throw new AppError('invalid', 'score the steps before submitting')
+      if (!row) {
+        // Never saved: everything is missing, and the interviewer is told what that is.
+        const missing = missingForSubmit(emptyDraft(stepKeys), stepKeys)
+        throw new AppError('invalid', `still missing: ${missing.join('; ')}`, { missing })
+      }
       if (row.status === 'submitted') throw new AppError('conflict', 'this rubric is already submitted')
       if (input.expectedVersion !== undefined && input.expectedVersion !== row.version) {
         throw new AppError('conflict', `the rubric changed (version ${row.version}); reload it`)

@@ -38,3 +38,9 @@ export function docKey(kind: DocName, round: number): string {
 export function yjsRoomName(roomId: string, kind: DocName, round = 1): string {
   return `${roomId}${round === 1 ? '' : `/r${round}`}${kind === 'private' ? '/private' : ''}`
 }
+
+/**
+ * The close code of the Yjs sockets of a room when a new round begins: reconnect, and get the
+ * rights of the new round. Outside 4400-4499, which a stock y-websocket provider treats as final.
+ */
+export const NEW_ROUND_CLOSE_CODE = 4500

@@ -84,12 +84,14 @@ export function emptyDraft(stepKeys: readonly string[]): RubricDraft {
 }
 
 /**
- * Checks a draft against the room's kit: every step key must be one of the kit's. Returns the
- * draft with every kit step present (missing ones empty), or the unknown keys.
+ * Checks a draft against the room's kit: every step key, and the step of every evidence moment,
+ * must be one of the kit's. Returns the draft with every kit step present (missing ones empty),
+ * or the unknown keys.
  */
 export function fitDraftToKit(draft: RubricDraft, stepKeys: readonly string[]): { ok: true; draft: RubricDraft } | { ok: false; unknown: string[] } {
   const known = new Set(stepKeys)
-  const unknown = Object.keys(draft.steps).filter((k) => !known.has(k))
+  const momentSteps = Object.values(draft.steps).flatMap((s) => s.links.flatMap((l) => (l.type === 'moment' ? [l.stepKey] : [])))
+  const unknown = [...new Set([...Object.keys(draft.steps), ...momentSteps])].filter((k) => !known.has(k))
   if (unknown.length > 0) return { ok: false, unknown }
   const steps = Object.fromEntries(stepKeys.map((k) => [k, draft.steps[k] ?? { score: null, evidence: '', links: [] }]))
   return { ok: true, draft: { ...draft, steps } }
