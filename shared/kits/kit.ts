@@ -7,7 +7,7 @@ export const RoomMode = z.enum(['peer', 'panel'])
 export type RoomMode = z.infer<typeof RoomMode>
 
 /** What a mid-level, a senior and a staff answer to one step look like. */
-export const LevelAnchors = z.object({
+export const LevelAnchors = z.strictObject({
   mid: z.string().min(1).max(500),
   senior: z.string().min(1).max(500),
   staff: z.string().min(1).max(500),
@@ -19,7 +19,8 @@ export const StepKey = z
   .string()
   .regex(/^[a-z][a-z0-9-]{0,31}$/, 'a step key is a lowercase slug of at most 32 characters')
 
-export const KitStep = z.object({
+// Strict, like every input: a misspelt field (`hint` for `hints`) is an error, not silently dropped.
+export const KitStep = z.strictObject({
   key: StepKey,
   title: z.string().min(1).max(80),
   minutes: z.number().int().min(1).max(180),
