@@ -41,10 +41,11 @@ export async function getRubricById(db: Db, id: string): Promise<RubricRow | und
   return row
 }
 
-/** Creates the rubric if it does not exist yet (a concurrent create wins quietly); returns it. */
-export async function ensureRubric(db: Db, row: typeof rubrics.$inferInsert): Promise<RubricRow> {
-  await db.insert(rubrics).values(row).onConflictDoNothing()
-  return (await getRubric(db, row.roomId, row.round, row.linkId))!
+/** Creates the rubric if it does not exist yet; says whether this call made it (a concurrent create wins quietly). */
+export async function ensureRubric(db: Db, row: typeof rubrics.$inferInsert): Promise<{ row: RubricRow; created: boolean }> {
+  const [created] = await db.insert(rubrics).values(row).onConflictDoNothing().returning()
+  if (created) return { row: created, created: true }
+  return { row: (await getRubric(db, row.roomId, row.round, row.linkId))!, created: false }
 }
 
 /** Compare-and-set write of a draft rubric; returns the new row, or undefined if the version moved or it is submitted. */

@@ -40,7 +40,8 @@ export function createApp(deps: Deps): Hono {
       // A refused body is left unread on the connection: close it, or the client's next request
       // on this keep-alive socket fails when the server drops it mid-drain.
       if (err.code === 'too_large') c.header('Connection', 'close')
-      return c.json({ error: { code: err.code, message: err.message } }, httpStatus[err.code])
+      const details = err.details === undefined ? {} : { details: err.details }
+      return c.json({ error: { code: err.code, message: err.message, ...details } }, httpStatus[err.code])
     }
     if (err instanceof z.ZodError) {
       const issue = err.issues[0]

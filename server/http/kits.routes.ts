@@ -2,6 +2,7 @@ import { Hono } from 'hono'
 import { AppError } from '../../shared/errors.js'
 import { builtInKits } from '../../shared/kits/index.js'
 import { type Kit, KitInput, kitIdFor, kitMinutes } from '../../shared/kits/kit.js'
+import { kitFor } from '../../shared/rooms/room.js'
 import { bearerToken } from '../auth/access.js'
 import { findKit, insertKitVersion, listCustomKits } from '../db/kits.repo.js'
 import type { Deps } from '../deps.js'
@@ -29,9 +30,13 @@ export function kitRoutes(deps: Deps) {
       const raw = c.req.query('version')
       const version = raw === undefined ? undefined : Number(raw)
       if (version !== undefined && (!Number.isInteger(version) || version < 1)) throw new AppError('invalid', 'version must be a positive integer')
-      const kit = await findKit(deps.db, c.req.param('id'), version)
+      const id = c.req.param('id')
+      const kit = await findKit(deps.db, id, version)
       if (!kit) throw new AppError('not_found', 'no such kit')
-      return c.json({ kit })
+      // A custom kit's hints and anchors are its team's rubric: only its edit token reads them.
+      // The built-in kit is published with Stepwise itself.
+      const full = kit.builtIn || deps.tokens.verifyKitToken(id, bearerToken(c.req.header('authorization')))
+      return c.json({ kit: full ? kit : kitFor('candidate', kit) })
     })
     .post('/', async (c) => {
       const input = await jsonBody(c, KitInput)

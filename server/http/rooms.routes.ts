@@ -12,6 +12,7 @@ import { findKit } from '../db/kits.repo.js'
 import { insertRound, listRounds } from '../db/rounds.repo.js'
 import { getRoom, insertRoom, startNextRound, toRoom } from '../db/rooms.repo.js'
 import type { Deps } from '../deps.js'
+import { notifyPanel } from '../rubrics/panel.js'
 import { newId } from '../ids.js'
 import { jsonBody } from './json-body.js'
 
@@ -74,6 +75,7 @@ export function roomRoutes(deps: Deps) {
         startedAt: r.startedAt.toISOString(),
         ended: r.round < row.round || row.timer.status === 'ended',
         feedbackShared: r.feedbackSharedAt !== null,
+        timer: r.finalTimer,
       }))
       return c.json({
         room,
@@ -137,6 +139,9 @@ export function roomRoutes(deps: Deps) {
       const revoked = await revokeLink(deps.db, roomId, c.req.param('linkId'), new Date(deps.clock()))
       if (!revoked) throw new AppError('not_found', 'no such active link in this room')
       deps.revokeLink(revoked.id)
+      // A panelist leaving may complete the panel: the others learn it at once.
+      const room = await getRoom(deps.db, roomId)
+      if (room) await notifyPanel(deps, room, room.round)
       return c.json({ link: linkView(deps.tokens, deps.publicUrl, revoked) })
     })
 }

@@ -1,9 +1,7 @@
 import type { Context } from 'hono'
 import { Hono } from 'hono'
 import { z } from 'zod'
-import type { RubricsStatusPayload } from '../../shared/protocol/events.js'
 import { AppError } from '../../shared/errors.js'
-import { roleInRound } from '../../shared/rooms/roles.js'
 import {
   calibrate,
   emptyDraft,
@@ -14,8 +12,8 @@ import {
   shareableFeedback,
 } from '../../shared/rubric/rubric.js'
 import { authenticate, bearerToken, type Caller, roleOf } from '../auth/access.js'
-import { listLinks } from '../db/links.repo.js'
 import { namesByLink } from '../db/participants.repo.js'
+import { notifyPanel, panelOf } from '../rubrics/panel.js'
 import { getRoom, type RoomRow } from '../db/rooms.repo.js'
 import { getRound, listRounds, updateRound } from '../db/rounds.repo.js'
 import { ensureRubric, getRubric, getRubricById, listRubrics, type RubricRow, saveRubric, toRubric } from '../db/rubrics.repo.js'
@@ -57,20 +55,6 @@ export function rubricRoutes(deps: Deps) {
     return { who, round, room, stepKeys: room.kit.steps.map((s) => s.key) }
   }
 
-  /** The interviewers of a round (active links) and where each one's rubric stands. */
-  const panelOf = async (room: RoomRow, round: number, rows: RubricRow[]): Promise<RubricsStatusPayload['panel']> => {
-    const names = await namesByLink(deps.db, room.id)
-    const links = (await listLinks(deps.db, room.id)).filter((l) => !l.revokedAt && roleInRound(l.role, round, room.mode) === 'interviewer')
-    return links.map((l, i) => {
-      const row = rows.find((r) => r.linkId === l.id)
-      return {
-        linkId: l.id,
-        name: row?.interviewerName ?? names.get(l.id) ?? l.label ?? `Interviewer ${i + 1}`,
-        status: row?.status ?? 'none',
-      }
-    })
-  }
-
   const virtualRubric = (who: Caller, round: number, stepKeys: string[], name: string): Rubric => ({
     ...emptyDraft(stepKeys),
     id: '',
@@ -84,24 +68,20 @@ export function rubricRoutes(deps: Deps) {
     submittedAt: null,
   })
 
-  const notifyPanel = async (room: RoomRow, round: number) => {
-    const rows = await listRubrics(deps.db, room.id, round)
-    await deps.realtime.toInterviewers(room.id, round, 'rubrics', { round, panel: await panelOf(room, round, rows) })
-  }
-
   return new Hono()
     .get('/:id/rubrics', async (c) => {
       const { who, round, room, stepKeys } = await loadForInterviewer(c)
       const rows = await listRubrics(deps.db, room.id, round)
-      const panel = await panelOf(room, round, rows)
+      const panel = await panelOf(deps.db, room, round, rows)
       const mineRow = rows.find((r) => r.linkId === who.linkId)
       const me = panel.find((p) => p.linkId === who.linkId)
       const mine = mineRow ? toRubric(mineRow) : virtualRubric(who, round, stepKeys, me?.name ?? 'Interviewer')
       // Each interviewer scores alone: the others' rubrics appear only once yours is submitted.
       const submitted = mine.status === 'submitted'
-      const others = submitted ? rows.filter((r) => r.linkId !== who.linkId && r.status === 'submitted').map(toRubric) : []
+      const onPanel = (r: RubricRow) => panel.some((p) => p.linkId === r.linkId)
+      const others = submitted ? rows.filter((r) => r.linkId !== who.linkId && r.status === 'submitted' && onPanel(r)).map(toRubric) : []
       const everyone = panel.length > 0 && panel.every((p) => p.status === 'submitted')
-      const panelRubrics = rows.filter((r) => r.status === 'submitted' && panel.some((p) => p.linkId === r.linkId)).map(toRubric)
+      const panelRubrics = rows.filter((r) => r.status === 'submitted' && onPanel(r)).map(toRubric)
       const roundRow = await getRound(deps.db, room.id, round)
       return c.json({
         round,
@@ -127,7 +107,7 @@ export function rubricRoutes(deps: Deps) {
       if (!row) {
         if (expectedVersion !== undefined && expectedVersion !== 0) throw new AppError('conflict', 'this rubric does not exist yet')
         const names = await namesByLink(deps.db, room.id)
-        row = await ensureRubric(deps.db, {
+        const ensured = await ensureRubric(deps.db, {
           id: newId(12),
           roomId: room.id,
           round,
@@ -136,7 +116,9 @@ export function rubricRoutes(deps: Deps) {
           draft: emptyDraft(stepKeys),
           updatedAt: now,
         })
-        base = 0
+        row = ensured.row
+        // Only the save that made the row may claim version 0; a concurrent first save conflicts.
+        base = ensured.created ? 0 : row.version
       }
       if (row.status === 'submitted') throw new AppError('conflict', 'this rubric is submitted and locked')
       if (expectedVersion !== undefined && expectedVersion !== base) {
@@ -144,7 +126,7 @@ export function rubricRoutes(deps: Deps) {
       }
       const saved = await saveRubric(deps.db, row.id, row.version, { draft: fitted.draft, updatedAt: now, ...(name ? { interviewerName: name } : {}) })
       if (!saved) throw new AppError('conflict', 'the rubric changed meanwhile; reload it')
-      if (base === 0) await notifyPanel(room, round)
+      if (base === 0) await notifyPanel(deps, room, round)
       return c.json({ rubric: toRubric(saved) })
     })
     .post('/:id/rubrics/mine/submit', async (c) => {
@@ -165,7 +147,7 @@ export function rubricRoutes(deps: Deps) {
       const now = new Date(deps.clock())
       const saved = await saveRubric(deps.db, row.id, row.version, { draft: row.draft, updatedAt: now, status: 'submitted', submittedAt: now })
       if (!saved) throw new AppError('conflict', 'the rubric changed meanwhile; reload it')
-      await notifyPanel(room, round)
+      await notifyPanel(deps, room, round)
       return c.json({ rubric: toRubric(saved) })
     })
     .post('/:id/feedback/share', async (c) => {

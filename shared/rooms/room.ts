@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { Kit, Level, RoomMode, StepKey } from '../kits/kit.js'
 import type { Question } from '../questions/question.js'
+import type { TimerState } from '../timer/timer.js'
 import type { Role } from './roles.js'
 
 /** Body of `POST /api/rooms`: every field optional, `{}` makes a room with the built-in kit. */
@@ -38,6 +39,8 @@ export interface RoundSummary {
   /** Whether the round is over (its interview ended, or a later round began). */
   ended: boolean
   feedbackShared: boolean
+  /** A past round's timer as it stood when the next round began (time per step); null for the current round. */
+  timer: TimerState | null
 }
 
 /** Body of `POST /api/rooms/:id/rounds` (swap roles): the new round's question. */

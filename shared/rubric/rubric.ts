@@ -48,7 +48,7 @@ export const StepScore = z.strictObject({
 })
 export type StepScore = z.infer<typeof StepScore>
 
-/** The editable part of a rubric, as autosave sends it (every field optional: a partial draft). */
+/** The editable part of a rubric. A save sends all of it: fields left out are saved empty. */
 export const RubricDraft = z.strictObject({
   steps: z.record(StepKey, StepScore).default({}),
   recommendation: Recommendation.nullable().default(null),

@@ -472,8 +472,8 @@ describe(`peer feedback and swapping roles (${dbKind})`, () => {
       expect((await swap(created, tokens.interviewer)).status).toBe(201)
       const after = (await roomView(created, tokens.observer)).body
       expect(after.rounds).toEqual([
-        { round: 1, questionId: 'visual-search', questionTitle: expect.any(String), startedAt: before.rounds[0].startedAt, ended: true, feedbackShared: false },
-        { round: 2, questionId: expect.any(String), questionTitle: expect.any(String), startedAt: expect.any(String), ended: false, feedbackShared: false },
+        { round: 1, questionId: 'visual-search', questionTitle: expect.any(String), startedAt: before.rounds[0].startedAt, ended: true, feedbackShared: false, timer: before.timer },
+        { round: 2, questionId: expect.any(String), questionTitle: expect.any(String), startedAt: expect.any(String), ended: false, feedbackShared: false, timer: null },
       ])
       expect(after.timer).toMatchObject({ status: 'idle', startedAt: null, endedAt: null })
       expect(after.timer.version).toBeGreaterThan(finalTimer.version)

@@ -32,7 +32,10 @@ describe(`custom kits over HTTP (${dbKind})`, () => {
 
   const expectError = (res: { status: number; body: any }, status: number, code: string) => {
     expect(res.status, JSON.stringify(res.body)).toBe(status)
-    expect(res.body).toEqual({ error: { code, message: expect.any(String) } })
+    // `details` is there only where a client can act on it (what a rubric submit still misses).
+    const { details, ...error } = res.body.error
+    expect({ error }).toEqual({ error: { code, message: expect.any(String) } })
+    if (details !== undefined) expect(details).toEqual({ missing: expect.any(Array) })
   }
 
   const createKit = async (title: string, keys?: string[]) => {
@@ -127,13 +130,13 @@ describe(`custom kits over HTTP (${dbKind})`, () => {
 
     it('gets a kit by id, at its latest version or at the one asked for', async () => {
       const { kit, editToken } = await createKit('Versioned kit')
-      const v1 = await api(server.url, `/api/kits/${kit.id}`)
+      const v1 = await api(server.url, `/api/kits/${kit.id}`, { token: editToken })
       expect(v1.status).toBe(200)
       expect(v1.body.kit).toEqual(kit)
       expect(await putKit(kit.id, kitBody('Versioned kit v2', ['scope', 'serving']), editToken)).toMatchObject({ status: 200, body: { kit: { version: 2 } } })
 
       expect((await api(server.url, `/api/kits/${kit.id}`)).body.kit).toMatchObject({ version: 2, title: 'Versioned kit v2' })
-      expect((await api(server.url, `/api/kits/${kit.id}?version=1`)).body.kit).toEqual(kit)
+      expect((await api(server.url, `/api/kits/${kit.id}?version=1`, { token: editToken })).body.kit).toEqual(kit)
       expect((await api(server.url, `/api/kits/${kit.id}?version=2`)).body.kit.steps.map((s: { key: string }) => s.key)).toEqual(['scope', 'serving'])
       expectError(await api(server.url, `/api/kits/${kit.id}?version=3`), 404, 'not_found')
       for (const bad of ['0', '-1', 'one', '1.5']) expectError(await api(server.url, `/api/kits/${kit.id}?version=${bad}`), 400, 'invalid')
@@ -141,6 +144,23 @@ describe(`custom kits over HTTP (${dbKind})`, () => {
       expectError(await api(server.url, '/api/kits/ml-system-design?version=2'), 404, 'not_found')
       expectError(await api(server.url, '/api/kits/no-such-kit'), 404, 'not_found')
     })
+  })
+
+  it("shows a custom kit's hints and anchors only to the holder of its edit token", async () => {
+    const { kit, editToken } = await createKit('Secret rubric kit')
+    const other = await createKit('Another kit')
+    for (const token of [undefined, other.editToken, 'kit.AAAA']) {
+      const res = await api(server.url, `/api/kits/${kit.id}`, token ? { token } : {})
+      expect(res.status).toBe(200)
+      expect(res.body.kit.steps.map((s: { key: string }) => s.key)).toEqual(kit.steps.map((s) => s.key))
+      for (const step of res.body.kit.steps) {
+        expect(step).not.toHaveProperty('hints')
+        expect(step).not.toHaveProperty('anchors')
+      }
+    }
+    expect((await api(server.url, `/api/kits/${kit.id}`, { token: editToken })).body.kit).toEqual(kit)
+    // The built-in kit ships with Stepwise: nothing in it is secret.
+    expect((await api(server.url, '/api/kits/ml-system-design')).body.kit.steps[0]).toHaveProperty('anchors')
   })
 
   describe('editing a kit', () => {
@@ -154,7 +174,7 @@ describe(`custom kits over HTTP (${dbKind})`, () => {
         expectError(await putKit(kit.id, v2, wrong), 401, 'unauthorized')
       }
       expectError(await api(server.url, `/api/kits/${kit.id}`, { method: 'PUT', rawBody: JSON.stringify(v2) }), 401, 'unauthorized')
-      expect((await api(server.url, `/api/kits/${kit.id}`)).body.kit).toEqual(kit)
+      expect((await api(server.url, `/api/kits/${kit.id}`, { token: editToken })).body.kit).toEqual(kit)
       expect((await server.deps.db.select().from(kits).where(eq(kits.id, kit.id))).length).toBe(1)
 
       const ok = await putKit(kit.id, v2, editToken)

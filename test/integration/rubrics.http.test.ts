@@ -49,7 +49,10 @@ describe(`rubrics over HTTP and their secrecy (${dbKind})`, () => {
 
   const expectError = (res: { status: number; body: any }, status: number, code: string) => {
     expect(res.status, JSON.stringify(res.body)).toBe(status)
-    expect(res.body).toEqual({ error: { code, message: expect.any(String) } })
+    // `details` is there only where a client can act on it (what a submit still misses).
+    const { details, ...error } = res.body.error
+    expect({ error }).toEqual({ error: { code, message: expect.any(String) } })
+    if (details !== undefined) expect(details).toEqual({ missing: expect.any(Array) })
     expect(res.body.error.message.length).toBeGreaterThan(0)
   }
 
@@ -310,6 +313,11 @@ describe(`rubrics over HTTP and their secrecy (${dbKind})`, () => {
       for (const key of ['clarify', 'frame', 'data']) expect(res.body.error.message).not.toContain(`"${key}"`)
       expect(res.body.error.message).toContain('recommendation')
       expect(res.body.error.message).toContain('level')
+      expect(res.body.error.details.missing).toEqual([
+        ...['model', 'evaluate', 'serve', 'monitor'].map((k) => `a score for step "${k}"`),
+        'an overall recommendation',
+        'the level demonstrated',
+      ])
       expect(await rowsOf(created)).toEqual(before)
 
       // Only the level left: the message names just that.
