@@ -20,6 +20,7 @@ import { ensureRubric, getRubric, getRubricById, listRubrics, type RubricRow, sa
 import type { Deps } from '../deps.js'
 import { newId } from '../ids.js'
 import { jsonBody } from './json-body.js'
+import { roundParam } from './round-param.js'
 
 const SaveInput = RubricDraft.extend({
   expectedVersion: z.number().int().nonnegative().optional(),
@@ -36,20 +37,10 @@ export function rubricRoutes(deps: Deps) {
   const caller = (c: Context, roomId: string) =>
     authenticate(deps.db, deps.tokens, bearerToken(c.req.header('authorization')), roomId, deps.clock())
 
-  /** `?round=N`, default the current round; a round that has not happened is a 404. */
-  const roundOf = (c: Context, who: Caller): number => {
-    const raw = c.req.query('round')
-    if (raw === undefined) return who.round
-    const round = Number(raw)
-    if (!Number.isInteger(round) || round < 1) throw new AppError('invalid', 'round must be a positive integer')
-    if (round > who.round) throw new AppError('not_found', `round ${round} has not started`)
-    return round
-  }
-
   const loadForInterviewer = async (c: Context) => {
     const roomId = c.req.param('id')!
     const who = await caller(c, roomId)
-    const round = roundOf(c, who)
+    const round = roundParam(c, who)
     if (roleOf(who, round) !== 'interviewer') throw new AppError('forbidden', 'rubrics are for the interviewers of this round only')
     const room = (await getRoom(deps.db, roomId))!
     return { who, round, room, stepKeys: room.kit.steps.map((s) => s.key) }

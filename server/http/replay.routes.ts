@@ -1,0 +1,125 @@
+import type { Context } from 'hono'
+import { Hono } from 'hono'
+import * as encoding from 'lib0/encoding'
+import * as Y from 'yjs'
+import { z } from 'zod'
+import { AppError } from '../../shared/errors.js'
+import { stepTimeline, type TimerMark } from '../../shared/replay/timeline.js'
+import { DocName, docKey } from '../../shared/rooms/roles.js'
+import { authenticate, bearerToken, roleOf } from '../auth/access.js'
+import { listParticipants } from '../db/participants.repo.js'
+import { activity, docAt, updatesAfter } from '../db/replay.repo.js'
+import { getRoom, listRoomEvents } from '../db/rooms.repo.js'
+import { getRound, listRounds } from '../db/rounds.repo.js'
+import type { Deps } from '../deps.js'
+import { roundParam } from './round-param.js'
+
+const Bucket = z.coerce.number().int().min(1000).max(600_000).default(10_000)
+const At = z.coerce.number().int().nonnegative()
+const Limit = z.coerce.number().int().min(1).max(10_000).default(2000)
+
+/**
+ * Replay of a recorded round: its timeline, a document's state at any moment, and the updates
+ * that follow it (what playing forward applies). Interviewers of the round always; its candidate,
+ * the board only and once feedback is shared; observers never.
+ */
+export function replayRoutes(deps: Deps) {
+  const access = async (c: Context) => {
+    const roomId = c.req.param('id')!
+    const who = await authenticate(deps.db, deps.tokens, bearerToken(c.req.header('authorization')), roomId, deps.clock())
+    if (who.linkRole === 'observer') throw new AppError('forbidden', 'observers cannot replay an interview')
+    const round = roundParam(c, who)
+    const kind = DocName.safeParse(c.req.query('doc') ?? 'board')
+    if (!kind.success) throw new AppError('invalid', 'doc must be "board" or "private"')
+    const role = roleOf(who, round)
+    const roundRow = await getRound(deps.db, roomId, round)
+    if (role !== 'interviewer') {
+      if (kind.data === 'private') throw new AppError('forbidden', "only the interviewer replays the private notes")
+      if (!roundRow?.feedbackSharedAt) throw new AppError('forbidden', 'the replay opens to the candidate once the feedback is shared')
+    }
+    return { who, round, role, doc: kind.data, key: docKey(kind.data, round), roundRow }
+  }
+
+  return new Hono()
+    .get('/:id/replay', async (c) => {
+      const { who, round, role } = await access(c)
+      const bucketMs = Bucket.parse(c.req.query('bucket'))
+      const room = (await getRoom(deps.db, who.roomId))!
+      const rounds = await listRounds(deps.db, who.roomId)
+      const thisRound = rounds.find((r) => r.round === round)!
+      const next = rounds.find((r) => r.round === round + 1)
+      const events = (await listRoomEvents(deps.db, who.roomId)).filter((e) => e.round === round && e.type === 'timer')
+      const marks: TimerMark[] = events.map((e) => {
+        const p = e.payload as { command: { type: string }; stepIndex: number; status: TimerMark['status'] }
+        return { at: e.at.getTime(), command: p.command.type, stepIndex: p.stepIndex, status: p.status }
+      })
+      const docs = role === 'interviewer' ? [docKey('board', round), docKey('private', round)] : [docKey('board', round)]
+      const buckets = await activity(deps.db, who.roomId, docs, bucketMs)
+      const now = deps.clock()
+      const ended = marks.findLast((m) => m.status === 'ended')?.at ?? next?.startedAt.getTime() ?? null
+      const lastActivity = buckets.length > 0 ? buckets.at(-1)!.at + bucketMs : 0
+      const start = Math.min(thisRound.startedAt.getTime(), buckets[0]?.at ?? Infinity, marks[0]?.at ?? Infinity)
+      const end = Math.max(ended ?? now, Math.min(lastActivity, ended === null ? now : Infinity), start)
+      const timer = round === room.round ? room.timer : thisRound.finalTimer
+      const presence = (await listParticipants(deps.db, who.roomId))
+        .filter((p) => p.joinedAt.getTime() <= end && (p.leftAt === null || p.leftAt.getTime() >= start))
+        .map((p) => ({ name: p.name, role: p.role, color: p.color, joinedAt: p.joinedAt.getTime(), leftAt: p.leftAt?.getTime() ?? null }))
+      return c.json({
+        round,
+        start,
+        end,
+        durationMs: end - start,
+        live: ended === null,
+        serverNow: now,
+        steps: stepTimeline(room.kit.steps, marks, ended ?? now, timer?.steps.map((s) => s.plannedMs)),
+        marks,
+        presence,
+        activity: { bucketMs, buckets },
+        docs: role === 'interviewer' ? ['board', 'private'] : ['board'],
+      })
+    })
+    .get('/:id/replay/state', async (c) => {
+      const { who, key } = await access(c)
+      const at = At.parse(c.req.query('t') ?? deps.clock())
+      const { keyframe, updates, seq } = await docAt(deps.db, who.roomId, key, new Date(at))
+      // Applied one at a time onto a scratch doc: merging thousands of small updates is super-linear.
+      const doc = new Y.Doc()
+      try {
+        Y.transact(doc, () => {
+          if (keyframe) Y.applyUpdate(doc, keyframe)
+          for (const u of updates) Y.applyUpdate(doc, u)
+        })
+        return c.body(bytes(Y.encodeStateAsUpdate(doc)), 200, {
+          'content-type': 'application/octet-stream',
+          'x-replay-seq': String(seq),
+          'x-replay-at': String(at),
+          'cache-control': 'no-store',
+        })
+      } finally {
+        doc.destroy()
+      }
+    })
+    .get('/:id/replay/updates', async (c) => {
+      const { who, key } = await access(c)
+      const after = At.parse(c.req.query('after') ?? 0)
+      const until = At.parse(c.req.query('until') ?? deps.clock())
+      const limit = Limit.parse(c.req.query('limit'))
+      const rows = await updatesAfter(deps.db, who.roomId, key, after, new Date(until), limit)
+      // Framed with lib0: count, then per update its seq, server time (ms) and bytes.
+      const encoder = encoding.createEncoder()
+      encoding.writeVarUint(encoder, rows.length)
+      for (const r of rows) {
+        encoding.writeVarUint(encoder, r.seq)
+        encoding.writeVarUint(encoder, r.at.getTime())
+        encoding.writeVarUint8Array(encoder, r.bytes)
+      }
+      return c.body(bytes(encoding.toUint8Array(encoder)), 200, {
+        'content-type': 'application/octet-stream',
+        'x-replay-more': String(rows.length === limit),
+        'cache-control': 'no-store',
+      })
+    })
+}
+
+/** Hono wants an ArrayBuffer-backed view; Yjs and lib0 type theirs loosely. */
+const bytes = (u: Uint8Array) => u as Uint8Array<ArrayBuffer>
