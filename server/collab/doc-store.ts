@@ -1,3 +1,5 @@
+import type { StoredKeyframe } from './keyframe.js'
+
 /** One accepted Yjs update, as the log keeps it. */
 export interface LoggedUpdate {
   roomId: string
@@ -16,12 +18,13 @@ export interface Keyframe {
   doc: string
   seq: number
   at: Date
+  /** The state in Yjs' v2 encoding (`encodeKeyframe`). */
   state: Uint8Array
 }
 
 /** What a room's document loads from: the latest keyframe and the updates after it. */
 export interface StoredDoc {
-  keyframe: Uint8Array | null
+  keyframe: StoredKeyframe | null
   tail: Uint8Array[]
   lastSeq: number
 }

@@ -5,6 +5,7 @@ import * as syncProtocol from 'y-protocols/sync'
 import * as Y from 'yjs'
 import { AppError } from '../../shared/errors.js'
 import type { DocStore } from './doc-store.js'
+import { applyKeyframe, encodeKeyframe, type StoredKeyframe } from './keyframe.js'
 
 /** y-websocket message types. */
 export const MESSAGE_SYNC = 0
@@ -54,10 +55,10 @@ export class LiveDoc {
   }
 
   /** Applies the stored keyframe and tail; done once, before any socket is served. */
-  restore(keyframe: Uint8Array | null, tail: Uint8Array[]): void {
+  restore(keyframe: StoredKeyframe | null, tail: Uint8Array[]): void {
     // Origin 'restore' keeps these out of the log and off the wire: they are already stored.
     Y.transact(this.ydoc, () => {
-      if (keyframe) Y.applyUpdate(this.ydoc, keyframe, 'restore')
+      if (keyframe) applyKeyframe(this.ydoc, keyframe, 'restore')
       // One at a time: merging thousands of small updates first is super-linear.
       for (const update of tail) Y.applyUpdate(this.ydoc, update, 'restore')
     }, 'restore')
@@ -160,7 +161,7 @@ export class LiveDoc {
     this.store.append({ roomId: this.roomId, doc: this.name, seq, at, participantId: from?.linkId ?? null, bytes: update })
     if (++this.#sinceKeyframe >= this.keyframeEvery) {
       this.#sinceKeyframe = 0
-      this.store.keyframe({ roomId: this.roomId, doc: this.name, seq, at, state: Y.encodeStateAsUpdate(this.ydoc) })
+      this.store.keyframe({ roomId: this.roomId, doc: this.name, seq, at, state: encodeKeyframe(this.ydoc) })
     }
     const encoder = encoding.createEncoder()
     encoding.writeVarUint(encoder, MESSAGE_SYNC)

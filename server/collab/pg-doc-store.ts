@@ -3,6 +3,7 @@ import type { Db } from '../db/client.js'
 import { yjsKeyframes, yjsUpdates } from '../db/schema.js'
 import type { Logger } from '../log.js'
 import type { DocStore, Keyframe, LoggedUpdate, StoredDoc } from './doc-store.js'
+import { KEYFRAME_FORMAT } from './keyframe.js'
 
 /** Rows per INSERT: far below Postgres' 65,535 bind parameters at 6 columns a row. */
 const ROWS_PER_INSERT = 2000
@@ -44,7 +45,7 @@ export function createPgDocStore(db: Db, log: Logger, opts: { intervalMs?: numbe
             await tx.insert(yjsUpdates).values(batchUpdates.slice(i, i + ROWS_PER_INSERT))
           }
           if (batchKeyframes.length > 0) {
-            await tx.insert(yjsKeyframes).values(batchKeyframes).onConflictDoNothing()
+            await tx.insert(yjsKeyframes).values(batchKeyframes.map((k) => ({ ...k, format: KEYFRAME_FORMAT }))).onConflictDoNothing()
           }
         })
         failures = 0
@@ -66,7 +67,7 @@ export function createPgDocStore(db: Db, log: Logger, opts: { intervalMs?: numbe
   return {
     async load(roomId: string, doc: string): Promise<StoredDoc> {
       const [frame] = await db
-        .select({ seq: yjsKeyframes.seq, state: yjsKeyframes.state })
+        .select({ seq: yjsKeyframes.seq, state: yjsKeyframes.state, format: yjsKeyframes.format })
         .from(yjsKeyframes)
         .where(and(eq(yjsKeyframes.roomId, roomId), eq(yjsKeyframes.doc, doc)))
         .orderBy(desc(yjsKeyframes.seq))
@@ -82,7 +83,7 @@ export function createPgDocStore(db: Db, log: Logger, opts: { intervalMs?: numbe
       const queued = updates.filter((u) => u.roomId === roomId && u.doc === doc && u.seq > fromSeq)
       const all = tail.map((r) => r.bytes).concat(queued.map((u) => u.bytes))
       const lastSeq = Math.max(fromSeq, tail.at(-1)?.seq ?? 0, queued.at(-1)?.seq ?? 0)
-      return { keyframe: frame?.state ?? null, tail: all, lastSeq }
+      return { keyframe: frame ? { state: frame.state, format: frame.format } : null, tail: all, lastSeq }
     },
     append(update) {
       updates.push(update)

@@ -1,22 +1,35 @@
-import { and, asc, desc, eq, gt, lte, sql } from 'drizzle-orm'
+import { and, asc, desc, eq, gt, lt, lte, sql } from 'drizzle-orm'
+import type { StoredKeyframe } from '../collab/keyframe.js'
 import type { Db } from './client.js'
 import { yjsKeyframes, yjsUpdates } from './schema.js'
 
-/** What a document was at time `at`: the nearest keyframe at or before it, and the updates after that up to `at`. */
-export async function docAt(db: Db, roomId: string, doc: string, at: Date): Promise<{ keyframe: Uint8Array | null; updates: Uint8Array[]; seq: number }> {
-  const [frame] = await db
-    .select({ seq: yjsKeyframes.seq, state: yjsKeyframes.state })
-    .from(yjsKeyframes)
-    .where(and(eq(yjsKeyframes.roomId, roomId), eq(yjsKeyframes.doc, doc), lte(yjsKeyframes.at, at)))
-    .orderBy(desc(yjsKeyframes.seq))
-    .limit(1)
+/**
+ * What a document was at time `at`: the nearest keyframe at or before it, and the updates after
+ * that up to `at`. The first keyframe after `at` bounds the scan from above (a keyframe is taken
+ * right after an update, so every update at or before `at` precedes it): a seek reads at most one
+ * keyframe interval of the log, however long the session.
+ */
+export async function docAt(db: Db, roomId: string, doc: string, at: Date): Promise<{ keyframe: StoredKeyframe | null; updates: Uint8Array[]; seq: number }> {
+  const ofDoc = and(eq(yjsKeyframes.roomId, roomId), eq(yjsKeyframes.doc, doc))
+  const [[frame], [next]] = await Promise.all([
+    db.select({ seq: yjsKeyframes.seq, state: yjsKeyframes.state, format: yjsKeyframes.format }).from(yjsKeyframes).where(and(ofDoc, lte(yjsKeyframes.at, at))).orderBy(desc(yjsKeyframes.seq)).limit(1),
+    db.select({ seq: yjsKeyframes.seq }).from(yjsKeyframes).where(and(ofDoc, gt(yjsKeyframes.at, at))).orderBy(asc(yjsKeyframes.seq)).limit(1),
+  ])
   const fromSeq = frame?.seq ?? 0
   const rows = await db
     .select({ seq: yjsUpdates.seq, bytes: yjsUpdates.bytes })
     .from(yjsUpdates)
-    .where(and(eq(yjsUpdates.roomId, roomId), eq(yjsUpdates.doc, doc), gt(yjsUpdates.seq, fromSeq), lte(yjsUpdates.at, at)))
+    .where(
+      and(
+        eq(yjsUpdates.roomId, roomId),
+        eq(yjsUpdates.doc, doc),
+        gt(yjsUpdates.seq, fromSeq),
+        ...(next ? [lt(yjsUpdates.seq, next.seq + 1)] : []),
+        lte(yjsUpdates.at, at),
+      ),
+    )
     .orderBy(asc(yjsUpdates.seq))
-  return { keyframe: frame?.state ?? null, updates: rows.map((r) => r.bytes), seq: rows.at(-1)?.seq ?? fromSeq }
+  return { keyframe: frame ? { state: frame.state, format: frame.format } : null, updates: rows.map((r) => r.bytes), seq: rows.at(-1)?.seq ?? fromSeq }
 }
 
 /** Updates after `afterSeq` up to time `until`, in order, at most `limit`: what playing forward applies. */

@@ -100,8 +100,10 @@ export const yjsKeyframes = pgTable(
     seq: bigint('seq', { mode: 'number' }).notNull(),
     at: ms('at').notNull(),
     state: bytea('state').notNull(),
+    /** Yjs update encoding of `state`: 1 (v1) or 2 (v2). */
+    format: integer('format').notNull().default(1),
   },
-  (t) => [primaryKey({ columns: [t.roomId, t.doc, t.seq] })],
+  (t) => [primaryKey({ columns: [t.roomId, t.doc, t.seq] }), index('yjs_keyframes_at_idx').on(t.roomId, t.doc, t.at)],
 )
 
 /** One row per round of a room: its question, and once it is over, its final timer. */

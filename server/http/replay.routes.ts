@@ -7,6 +7,7 @@ import { AppError } from '../../shared/errors.js'
 import { stepTimeline, type TimerMark } from '../../shared/replay/timeline.js'
 import { DocName, docKey } from '../../shared/rooms/roles.js'
 import { authenticate, bearerToken, roleOf } from '../auth/access.js'
+import { applyKeyframe } from '../collab/keyframe.js'
 import { listParticipants } from '../db/participants.repo.js'
 import { activity, docAt, updatesAfter } from '../db/replay.repo.js'
 import { getRoom, listRoomEvents } from '../db/rooms.repo.js'
@@ -86,7 +87,7 @@ export function replayRoutes(deps: Deps) {
       const doc = new Y.Doc()
       try {
         Y.transact(doc, () => {
-          if (keyframe) Y.applyUpdate(doc, keyframe)
+          if (keyframe) applyKeyframe(doc, keyframe)
           for (const u of updates) Y.applyUpdate(doc, u)
         })
         return c.body(bytes(Y.encodeStateAsUpdate(doc)), 200, {

@@ -1,0 +1,1 @@
+CREATE INDEX "yjs_keyframes_at_idx" ON "yjs_keyframes" USING btree ("room_id","doc","at");

@@ -1,0 +1,1 @@
+ALTER TABLE "yjs_keyframes" ADD COLUMN "format" integer DEFAULT 1 NOT NULL;
