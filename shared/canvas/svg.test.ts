@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { BoardNode } from './board.js'
-import { boardSvg, escapeXml, wrapText } from './export.js'
+import { boardSvg, escapeXml, wrapText } from './svg.js'
 
 const node = (id: string, x: number, label = id): BoardNode => ({ id, kind: 'service', label, x, y: 0, w: 160, h: 60 })
 
