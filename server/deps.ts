@@ -1,3 +1,4 @@
+import type * as Y from 'yjs'
 import type { RubricsStatusPayload } from '../shared/protocol/events.js'
 import type { Sessions } from './auth/sessions.js'
 import type { TokenSigner } from './auth/tokens.js'
@@ -22,6 +23,8 @@ export interface Deps {
   realtime: RealtimeNotifier
   /** Closes the Yjs sockets of a room so that they reconnect with fresh rights (after a swap). */
   reopenDocs(roomId: string): Promise<void>
+  /** A document as it stands now, with every accepted update (a scratch copy: the caller destroys it). */
+  readDoc(roomId: string, docKey: string): Promise<Y.Doc>
 }
 
 export interface RealtimeNotifier {

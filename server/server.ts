@@ -1,4 +1,5 @@
 import { createServer } from 'node:http'
+import * as Y from 'yjs'
 import type { AddressInfo } from 'node:net'
 import { getRequestListener } from '@hono/node-server'
 import { NEW_ROUND_CLOSE_CODE } from '../shared/rooms/roles.js'
@@ -7,6 +8,7 @@ import { authenticate } from './auth/access.js'
 import { Sessions } from './auth/sessions.js'
 import { createTokenSigner } from './auth/tokens.js'
 import type { DocStore } from './collab/doc-store.js'
+import { applyStored } from './collab/keyframe.js'
 import { LiveDocs } from './collab/live-docs.js'
 import { createPgDocStore } from './collab/pg-doc-store.js'
 import { createYjsEndpoint } from './collab/yjs-endpoint.js'
@@ -72,6 +74,9 @@ export async function startServer(config: Config, opts: ServerOptions = {}): Pro
     // Bound below, once socket.io and the Yjs endpoint exist.
     realtime: { roomChanged: async () => {}, toInterviewers: async () => {}, toRoom: () => {} },
     reopenDocs: async () => {},
+    readDoc: async () => {
+      throw new Error('not bound yet')
+    },
   }
   redis?.onRevoke((linkId) => sessions.revoke(linkId))
 
@@ -89,6 +94,14 @@ export async function startServer(config: Config, opts: ServerOptions = {}): Pro
   httpServer.on('upgrade', (req, socket, head) => {
     if (req.url?.startsWith('/yjs')) void yjs.handleUpgrade(req, socket, head)
   })
+  deps.readDoc = async (roomId, key) => {
+    // Whatever is still queued for the log belongs in it first.
+    await store.flush()
+    const stored = await store.load(roomId, key)
+    const doc = new Y.Doc()
+    applyStored(doc, stored.keyframe, stored.tail)
+    return doc
+  }
   const { io, notifier } = attachSocketIo(httpServer, deps, redis?.socketIoAdapter())
   deps.realtime = notifier
   // The room moved to a new round: y-websocket reconnects and gets the new rights.

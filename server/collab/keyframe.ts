@@ -20,3 +20,18 @@ export function applyKeyframe(doc: Y.Doc, frame: StoredKeyframe, origin?: unknow
   if (frame.format === 2) Y.applyUpdateV2(doc, frame.state, origin)
   else Y.applyUpdate(doc, frame.state, origin)
 }
+
+/**
+ * Rebuilds a document from a keyframe and the updates after it, in one transaction. One update at
+ * a time: merging thousands of small updates first is super-linear.
+ */
+export function applyStored(doc: Y.Doc, frame: StoredKeyframe | null, updates: readonly Uint8Array[], origin?: unknown): void {
+  Y.transact(
+    doc,
+    () => {
+      if (frame) applyKeyframe(doc, frame, origin)
+      for (const update of updates) Y.applyUpdate(doc, update, origin)
+    },
+    origin,
+  )
+}

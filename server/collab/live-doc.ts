@@ -5,7 +5,7 @@ import * as syncProtocol from 'y-protocols/sync'
 import * as Y from 'yjs'
 import { AppError } from '../../shared/errors.js'
 import type { DocStore } from './doc-store.js'
-import { applyKeyframe, encodeKeyframe, type StoredKeyframe } from './keyframe.js'
+import { applyStored, encodeKeyframe, type StoredKeyframe } from './keyframe.js'
 
 /** y-websocket message types. */
 export const MESSAGE_SYNC = 0
@@ -57,11 +57,7 @@ export class LiveDoc {
   /** Applies the stored keyframe and tail; done once, before any socket is served. */
   restore(keyframe: StoredKeyframe | null, tail: Uint8Array[]): void {
     // Origin 'restore' keeps these out of the log and off the wire: they are already stored.
-    Y.transact(this.ydoc, () => {
-      if (keyframe) applyKeyframe(this.ydoc, keyframe, 'restore')
-      // One at a time: merging thousands of small updates first is super-linear.
-      for (const update of tail) Y.applyUpdate(this.ydoc, update, 'restore')
-    }, 'restore')
+    applyStored(this.ydoc, keyframe, tail, 'restore')
   }
 
   /** Sends sync step 1 and the current awareness to a socket that just joined. */

@@ -8,6 +8,7 @@ import { healthRoutes } from './health.routes.js'
 import { kitRoutes } from './kits.routes.js'
 import { questionRoutes } from './questions.routes.js'
 import { replayRoutes } from './replay.routes.js'
+import { reportRoutes } from './report.routes.js'
 import { roomRoutes } from './rooms.routes.js'
 import { rubricRoutes } from './rubrics.routes.js'
 import { staticClient } from './static.js'
@@ -32,6 +33,7 @@ export function createApp(deps: Deps): Hono {
   app.route('/api/rooms', roomRoutes(deps))
   app.route('/api/rooms', rubricRoutes(deps))
   app.route('/api/rooms', replayRoutes(deps))
+  app.route('/api/rooms', reportRoutes(deps))
   app.all('/api/*', () => {
     throw new AppError('not_found', 'no such endpoint')
   })

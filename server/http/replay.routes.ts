@@ -7,7 +7,7 @@ import { AppError } from '../../shared/errors.js'
 import { stepTimeline, type TimerMark } from '../../shared/replay/timeline.js'
 import { DocName, docKey } from '../../shared/rooms/roles.js'
 import { authenticate, bearerToken, roleOf } from '../auth/access.js'
-import { applyKeyframe } from '../collab/keyframe.js'
+import { applyStored } from '../collab/keyframe.js'
 import { listParticipants } from '../db/participants.repo.js'
 import { activity, docAt, updatesAfter } from '../db/replay.repo.js'
 import { getRoom, listRoomEvents } from '../db/rooms.repo.js'
@@ -83,13 +83,9 @@ export function replayRoutes(deps: Deps) {
       const { who, key } = await access(c)
       const at = At.parse(c.req.query('t') ?? deps.clock())
       const { keyframe, updates, seq } = await docAt(deps.db, who.roomId, key, new Date(at))
-      // Applied one at a time onto a scratch doc: merging thousands of small updates is super-linear.
       const doc = new Y.Doc()
       try {
-        Y.transact(doc, () => {
-          if (keyframe) applyKeyframe(doc, keyframe)
-          for (const u of updates) Y.applyUpdate(doc, u)
-        })
+        applyStored(doc, keyframe, updates)
         return c.body(bytes(Y.encodeStateAsUpdate(doc)), 200, {
           'content-type': 'application/octet-stream',
           'x-replay-seq': String(seq),

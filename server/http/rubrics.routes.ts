@@ -3,7 +3,6 @@ import { Hono } from 'hono'
 import { z } from 'zod'
 import { AppError } from '../../shared/errors.js'
 import {
-  calibrate,
   emptyDraft,
   fitDraftToKit,
   missingForSubmit,
@@ -13,12 +12,12 @@ import {
 } from '../../shared/rubric/rubric.js'
 import { authenticate, bearerToken, type Caller, roleOf } from '../auth/access.js'
 import { namesByLink } from '../db/participants.repo.js'
-import { notifyPanel, panelOf } from '../rubrics/panel.js'
-import { getRoom, type RoomRow } from '../db/rooms.repo.js'
+import { getRoom } from '../db/rooms.repo.js'
 import { getRound, listRounds, updateRound } from '../db/rounds.repo.js'
-import { ensureRubric, getRubric, getRubricById, listRubrics, type RubricRow, saveRubric, toRubric } from '../db/rubrics.repo.js'
+import { ensureRubric, getRubric, getRubricById, saveRubric, toRubric } from '../db/rubrics.repo.js'
 import type { Deps } from '../deps.js'
 import { newId } from '../ids.js'
+import { notifyPanel, rubricsSeenBy } from '../rubrics/panel.js'
 import { jsonBody } from './json-body.js'
 import { roundParam } from './round-param.js'
 
@@ -62,24 +61,16 @@ export function rubricRoutes(deps: Deps) {
   return new Hono()
     .get('/:id/rubrics', async (c) => {
       const { who, round, room, stepKeys } = await loadForInterviewer(c)
-      const rows = await listRubrics(deps.db, room.id, round)
-      const panel = await panelOf(deps.db, room, round, rows)
-      const mineRow = rows.find((r) => r.linkId === who.linkId)
-      const me = panel.find((p) => p.linkId === who.linkId)
-      const mine = mineRow ? toRubric(mineRow) : virtualRubric(who, round, stepKeys, me?.name ?? 'Interviewer')
       // Each interviewer scores alone: the others' rubrics appear only once yours is submitted.
-      const submitted = mine.status === 'submitted'
-      const onPanel = (r: RubricRow) => panel.some((p) => p.linkId === r.linkId)
-      const others = submitted ? rows.filter((r) => r.linkId !== who.linkId && r.status === 'submitted' && onPanel(r)).map(toRubric) : []
-      const everyone = panel.length > 0 && panel.every((p) => p.status === 'submitted')
-      const panelRubrics = rows.filter((r) => r.status === 'submitted' && onPanel(r)).map(toRubric)
+      const seen = await rubricsSeenBy(deps.db, room, round, who.linkId)
+      const me = seen.panel.find((p) => p.linkId === who.linkId)
       const roundRow = await getRound(deps.db, room.id, round)
       return c.json({
         round,
-        mine,
-        others,
-        panel,
-        calibration: submitted && everyone ? calibrate(panelRubrics, stepKeys) : null,
+        mine: seen.mine ?? virtualRubric(who, round, stepKeys, me?.name ?? 'Interviewer'),
+        others: seen.others,
+        panel: seen.panel,
+        calibration: seen.calibration,
         feedback: roundRow?.feedbackSharedAt
           ? { sharedAt: roundRow.feedbackSharedAt.toISOString(), rubricId: roundRow.sharedRubricId }
           : null,
