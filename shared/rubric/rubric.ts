@@ -1,29 +1,16 @@
 import { z } from 'zod'
 import { Level, StepKey } from '../kits/kit.js'
+import { RECOMMENDATIONS } from './scale.js'
+
+// Labels, scales and the pure rules live in scale.ts (no zod, for the web client); re-exported here.
+export { calibrate, emptyDraft, LEVEL_LABELS, missingForSubmit, RECOMMENDATION_LABELS, RECOMMENDATIONS, SCORE_LABELS, SCORES } from './scale.js'
 
 /** 1 Missed · 2 Partial · 3 Solid · 4 Exceptional, or 'no_signal' when the step was not reached. */
 export const Score = z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4), z.literal('no_signal')])
 export type Score = z.infer<typeof Score>
 
-export const SCORE_LABELS: Record<Exclude<Score, 'no_signal'>, string> & { no_signal: string } = {
-  1: 'Missed',
-  2: 'Partial',
-  3: 'Solid',
-  4: 'Exceptional',
-  no_signal: 'No signal',
-}
-
-export const Recommendation = z.enum(['strong_no_hire', 'no_hire', 'lean_no_hire', 'lean_hire', 'hire', 'strong_hire'])
+export const Recommendation = z.enum(RECOMMENDATIONS)
 export type Recommendation = z.infer<typeof Recommendation>
-
-export const RECOMMENDATION_LABELS: Record<Recommendation, string> = {
-  strong_no_hire: 'Strong no hire',
-  no_hire: 'No hire',
-  lean_no_hire: 'Lean no hire',
-  lean_hire: 'Lean hire',
-  hire: 'Hire',
-  strong_hire: 'Strong hire',
-}
 
 const MAX_EVIDENCE = 5000
 const MAX_FEEDBACK = 20_000
@@ -73,16 +60,6 @@ export interface Rubric extends RubricDraft {
   submittedAt: string | null
 }
 
-/** An empty rubric for a kit's steps. */
-export function emptyDraft(stepKeys: readonly string[]): RubricDraft {
-  return {
-    steps: Object.fromEntries(stepKeys.map((k) => [k, { score: null, evidence: '', links: [] }])),
-    recommendation: null,
-    level: null,
-    feedback: '',
-  }
-}
-
 /**
  * Checks a draft against the room's kit: every step key, and the step of every evidence moment,
  * must be one of the kit's. Returns the draft with every kit step present (missing ones empty),
@@ -97,34 +74,12 @@ export function fitDraftToKit(draft: RubricDraft, stepKeys: readonly string[]): 
   return { ok: true, draft: { ...draft, steps } }
 }
 
-/** What is still missing before a rubric can be submitted (empty when it is complete). */
-export function missingForSubmit(draft: RubricDraft, stepKeys: readonly string[]): string[] {
-  const missing = stepKeys.filter((k) => draft.steps[k]?.score == null).map((k) => `a score for step "${k}"`)
-  if (draft.recommendation === null) missing.push('an overall recommendation')
-  if (draft.level === null) missing.push('the level demonstrated')
-  return missing
-}
-
 /** Per step: every submitted score side by side, and their spread (max − min of numeric scores). */
 export interface CalibrationRow {
   stepKey: string
   scores: { linkId: string; interviewerName: string; score: Score | null }[]
   spread: number | null
   mean: number | null
-}
-
-/** The calibration view of a panel: computed from submitted rubrics only. */
-export function calibrate(rubrics: readonly Rubric[], stepKeys: readonly string[]): CalibrationRow[] {
-  return stepKeys.map((stepKey) => {
-    const scores = rubrics.map((r) => ({ linkId: r.linkId, interviewerName: r.interviewerName, score: r.steps[stepKey]?.score ?? null }))
-    const numeric = scores.map((s) => s.score).filter((s): s is 1 | 2 | 3 | 4 => typeof s === 'number')
-    return {
-      stepKey,
-      scores,
-      spread: numeric.length > 0 ? Math.max(...numeric) - Math.min(...numeric) : null,
-      mean: numeric.length > 0 ? numeric.reduce((a, b) => a + b, 0) / numeric.length : null,
-    }
-  })
 }
 
 /** The part of a rubric a candidate receives once the interviewer shares it: no evidence, no private notes. */
