@@ -25,6 +25,8 @@ export interface Deps {
   reopenDocs(roomId: string): Promise<void>
   /** A document as it stands now, with every accepted update (a scratch copy: the caller destroys it). */
   readDoc(roomId: string, docKey: string): Promise<Y.Doc>
+  /** How much is live right now (documents in memory, open sockets). */
+  liveStats(): { docs: number; sockets: number; socketIo: number }
 }
 
 export interface RealtimeNotifier {

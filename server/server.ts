@@ -77,6 +77,7 @@ export async function startServer(config: Config, opts: ServerOptions = {}): Pro
     readDoc: async () => {
       throw new Error('not bound yet')
     },
+    liveStats: () => ({ docs: 0, sockets: 0, socketIo: 0 }),
   }
   redis?.onRevoke((linkId) => sessions.revoke(linkId))
 
@@ -104,6 +105,7 @@ export async function startServer(config: Config, opts: ServerOptions = {}): Pro
   }
   const { io, notifier } = attachSocketIo(httpServer, deps, redis?.socketIoAdapter())
   deps.realtime = notifier
+  deps.liveStats = () => ({ docs: docs.size, sockets: docs.socketCount, socketIo: io.engine.clientsCount })
   // The room moved to a new round: y-websocket reconnects and gets the new rights.
   deps.reopenDocs = (roomId) => docs.closeRoom(roomId, NEW_ROUND_CLOSE_CODE, 'a new round has started')
 

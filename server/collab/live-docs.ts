@@ -16,6 +16,8 @@ export interface LiveDocsOptions {
  */
 export class LiveDocs {
   readonly #docs = new Map<string, Promise<LiveDoc>>()
+  /** The same documents once loaded, for synchronous counting. */
+  readonly #loaded = new Set<LiveDoc>()
   readonly #opts: Required<LiveDocsOptions>
 
   constructor(opts: LiveDocsOptions) {
@@ -24,6 +26,13 @@ export class LiveDocs {
 
   get size(): number {
     return this.#docs.size
+  }
+
+  /** Open sockets over every loaded document. */
+  get socketCount(): number {
+    let n = 0
+    for (const doc of this.#loaded) n += doc.conns.size
+    return n
   }
 
   /** Opens (loading if needed) a document and adds the socket to it. */
@@ -57,6 +66,7 @@ export class LiveDocs {
         // Someone may have joined while we flushed: then it stays.
         if (doc.conns.size > 0 || (await this.#docs.get(key)) !== doc) return
         this.#docs.delete(key)
+        this.#loaded.delete(doc)
         doc.destroy()
       })
   }
@@ -80,6 +90,7 @@ export class LiveDocs {
     const stored = await this.#opts.store.load(roomId, name)
     const doc = new LiveDoc(roomId, name, stored.lastSeq, this.#opts.store, this.#opts.keyframeEvery, this.#opts.clock)
     doc.restore(stored.keyframe, stored.tail)
+    this.#loaded.add(doc)
     this.#opts.log.debug('doc loaded', {
       room: roomId,
       doc: name,

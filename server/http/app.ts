@@ -6,6 +6,7 @@ import { AppError, httpStatus } from '../../shared/errors.js'
 import type { Deps } from '../deps.js'
 import { healthRoutes } from './health.routes.js'
 import { kitRoutes } from './kits.routes.js'
+import { metricsRoutes } from './metrics.routes.js'
 import { questionRoutes } from './questions.routes.js'
 import { replayRoutes } from './replay.routes.js'
 import { reportRoutes } from './report.routes.js'
@@ -28,6 +29,7 @@ export function createApp(deps: Deps): Hono {
     }),
   )
   app.route('/api/health', healthRoutes(deps))
+  app.route('/api/metrics', metricsRoutes(deps))
   app.route('/api/kits', kitRoutes(deps))
   app.route('/api/questions', questionRoutes(deps))
   app.route('/api/rooms', roomRoutes(deps))

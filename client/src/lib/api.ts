@@ -1,6 +1,8 @@
-import type { Level, RoomMode } from '../../../shared/kits/kit.js'
-import type { CreateRoomInput, KitView, QuestionView, Room } from '../../../shared/rooms/room.js'
+import type { Kit, KitInput, Level, RoomMode } from '../../../shared/kits/kit.js'
+import type { CreateRoomInput, KitView, QuestionView, Room, RoundSummary } from '../../../shared/rooms/room.js'
 import type { Role } from '../../../shared/rooms/roles.js'
+import type { RubricsStatusPayload } from '../../../shared/protocol/events.js'
+import type { CalibrationRow, Rubric, RubricDraft, SharedFeedback } from '../../../shared/rubric/rubric.js'
 import type { TimerState } from '../../../shared/timer/timer.js'
 
 /** An HTTP error reply (`{ error: { code, message } }`), or `network` when there was no reply. */
@@ -9,6 +11,8 @@ export class ApiError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    /** What the server adds where a client can act on it, e.g. `{ missing: [...] }` for a submit. */
+    readonly details?: unknown,
   ) {
     super(message)
     this.name = 'ApiError'
@@ -17,6 +21,8 @@ export class ApiError extends Error {
 
 export interface KitSummary {
   id: string
+  version: number
+  builtIn: boolean
   title: string
   description: string
   minutes: number
@@ -35,13 +41,28 @@ export interface CreatedRoom {
 }
 export interface RoomInfo {
   room: Room
+  /** The role in the current round; `linkRole` is the invite link's own (peers swap each round). */
   role: Role
+  linkRole: Role
+  rounds: RoundSummary[]
   kit: KitView
   question: QuestionView | null
   timer: TimerState
   serverNow: number
 }
-export type { CreateRoomInput, Level, RoomMode, Role }
+export type PanelEntry = RubricsStatusPayload['panel'][number]
+/** `GET /api/rooms/:id/rubrics?round=N`: an interviewer's own rubric and, once submitted, the panel's. */
+export interface RubricsView {
+  round: number
+  /** Version 0: never saved. */
+  mine: Rubric
+  others: Rubric[]
+  panel: PanelEntry[]
+  calibration: CalibrationRow[] | null
+  feedback: { sharedAt: string; rubricId: string | null } | null
+}
+export type SaveRubricInput = RubricDraft & { expectedVersion?: number; name?: string }
+export type { CreateRoomInput, KitInput, Level, RoomMode, Role }
 
 async function request<T>(path: string, init: { method?: string; body?: unknown; token?: string } = {}): Promise<T> {
   let res: Response
@@ -60,15 +81,44 @@ async function request<T>(path: string, init: { method?: string; body?: unknown;
   }
   const body: unknown = await res.json().catch(() => null)
   if (!res.ok) {
-    const error = (body as { error?: { code?: string; message?: string } } | null)?.error
-    throw new ApiError(res.status, error?.code ?? 'internal', error?.message ?? `The server answered ${res.status}.`)
+    const error = (body as { error?: { code?: string; message?: string; details?: unknown } } | null)?.error
+    throw new ApiError(res.status, error?.code ?? 'internal', error?.message ?? `The server answered ${res.status}.`, error?.details)
   }
   return body as T
 }
 
+const roomPath = (roomId: string, rest = '') => `/api/rooms/${encodeURIComponent(roomId)}${rest}`
+
 export const api = {
   kits: () => request<{ kits: KitSummary[] }>('/api/kits').then((r) => r.kits),
+  /** A kit; its hints and anchors come only with the kit's edit token (or for the built-in kit). */
+  kit: (id: string, editToken?: string) =>
+    request<{ kit: Kit | KitView }>(`/api/kits/${encodeURIComponent(id)}`, editToken ? { token: editToken } : {}).then((r) => r.kit),
+  createKit: (input: KitInput) => request<{ kit: Kit; editToken: string }>('/api/kits', { method: 'POST', body: input }),
+  updateKit: (id: string, editToken: string, input: KitInput) =>
+    request<{ kit: Kit }>(`/api/kits/${encodeURIComponent(id)}`, { method: 'PUT', body: input, token: editToken }).then((r) => r.kit),
   questions: () => request<{ questions: QuestionSummary[] }>('/api/questions').then((r) => r.questions),
   createRoom: (input: CreateRoomInput) => request<CreatedRoom>('/api/rooms', { method: 'POST', body: input }),
-  room: (roomId: string, token: string) => request<RoomInfo>(`/api/rooms/${encodeURIComponent(roomId)}`, { token }),
+  room: (roomId: string, token: string) => request<RoomInfo>(roomPath(roomId), { token }),
+  /** Swap roles (peer practice, after the interview ended): the next round, with a new question. */
+  nextRound: (roomId: string, token: string, questionId?: string) =>
+    request<{ room: Room; timer: TimerState }>(roomPath(roomId, '/rounds'), { method: 'POST', token, body: questionId ? { questionId } : {} }),
+  rubrics: (roomId: string, token: string, round: number) => request<RubricsView>(roomPath(roomId, `/rubrics?round=${round}`), { token }),
+  saveRubric: (roomId: string, token: string, round: number, input: SaveRubricInput) =>
+    request<{ rubric: Rubric }>(roomPath(roomId, `/rubrics/mine?round=${round}`), { method: 'PUT', token, body: input }).then((r) => r.rubric),
+  submitRubric: (roomId: string, token: string, round: number, expectedVersion: number) =>
+    request<{ rubric: Rubric }>(roomPath(roomId, `/rubrics/mine/submit?round=${round}`), { method: 'POST', token, body: { expectedVersion } }).then(
+      (r) => r.rubric,
+    ),
+  shareFeedback: (roomId: string, token: string, round: number) =>
+    request<{ feedback: SharedFeedback }>(roomPath(roomId, `/feedback/share?round=${round}`), { method: 'POST', token, body: {} }).then((r) => r.feedback),
+  /** The feedback shared with this link (candidates: 403 until something is shared). */
+  feedback: (roomId: string, token: string) => request<{ feedback: SharedFeedback[] }>(roomPath(roomId, '/feedback'), { token }).then((r) => r.feedback),
+  /** A new invite link (interviewers only): another panelist, for instance. */
+  addLink: (roomId: string, token: string, role: Role, label?: string) =>
+    request<{ link: { id: string; role: Role; url: string; label: string | null } }>(roomPath(roomId, '/links'), {
+      method: 'POST',
+      token,
+      body: label ? { role, label } : { role },
+    }).then((r) => r.link),
 }

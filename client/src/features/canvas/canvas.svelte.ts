@@ -180,6 +180,12 @@ export class CanvasState {
     })
   }
 
+  /** Selects one part alone: something elsewhere in the room points at it. Allowed read-only too. */
+  select(nodeId: string): void {
+    this.#nodes = this.#nodes.map((n) => (n.id === nodeId ? (n.selected ? n : { ...n, selected: true }) : n.selected ? { ...n, selected: false } : n))
+    this.#edges = this.#edges.map((e) => (e.selected ? { ...e, selected: false } : e))
+  }
+
   startEditing(kind: 'node' | 'edge', id: string): void {
     if (!this.#readOnly) this.#editing = { kind, id }
   }

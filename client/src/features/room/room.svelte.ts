@@ -1,39 +1,45 @@
 import { createContext } from 'svelte'
-import { WebsocketProvider } from 'y-websocket'
-import * as Y from 'yjs'
+import type { RubricsStatusPayload } from '../../../../shared/protocol/events.js'
+import type { Role } from '../../../../shared/rooms/roles.js'
+import { roleInRound } from '../../../../shared/rooms/rounds.js'
 import type { TimerCommand } from '../../../../shared/timer/timer.js'
 import { api, ApiError, type RoomInfo } from '../../lib/api.js'
 import { openRoomSocket, type RoomSocket } from '../../lib/socket.js'
 import { Presence } from '../presence/presence.svelte.js'
 import { TimerClock } from '../timer/timer.svelte.js'
 import { problem, problemFor, type Problem } from './problems.js'
+import { RoundDocs, type User } from './round-docs.svelte.js'
 
 export type Connection = 'connecting' | 'online' | 'reconnecting'
 export type CommandResult = { ok: true } | { ok: false; code: string; message: string }
-
-const yjsUrl = () => location.origin.replace(/^http/, 'ws') + '/yjs'
+type FeedbackEvent = { round: number; sharedAt: string }
 
 /**
- * One open room: what the server says about it (HTTP), its live docs (Yjs: the board, and the
- * private doc for interviewers), presence and the timer (socket.io). Components read it through
- * context, so two rooms (or a replay beside a room) never share state.
+ * One open room: what the server says about it (HTTP), the live docs of its current round (Yjs:
+ * the board, and the private doc for its interviewer), presence and the timer (socket.io).
+ * Peers swap roles round by round: the session follows the room into each new round with fresh
+ * docs, and can show a past round read-only beside it. Components read it through context, so
+ * two rooms (or a replay beside a room) never share state.
  */
 export class RoomSession {
   readonly roomId: string
   readonly token: string | null
   readonly presence = new Presence()
-  readonly board = new Y.Doc()
-  readonly privateDoc = new Y.Doc()
   #info: RoomInfo | null = $state.raw(null)
   #problem: Problem | null = $state.raw(null)
   #timer: TimerClock | null = $state.raw(null)
-  #boardProvider: WebsocketProvider | null = $state.raw(null)
-  #privateProvider: WebsocketProvider | null = $state.raw(null)
-  #boardUp = $state(false)
+  /** The current round's docs. */
+  #live: RoundDocs | null = $state.raw(null)
+  /** A past round being looked at, read-only, with its final timer. */
+  #past: { docs: RoundDocs; clock: TimerClock } | null = $state.raw(null)
   #socketUp = $state(false)
-  #synced = $state(false)
   #everOnline = $state(false)
   #socket: RoomSocket | null = null
+  #user: User | null = null
+  #following: Promise<void> | null = null
+  #rubricListeners = new Set<(payload: RubricsStatusPayload) => void>()
+  #feedbackListeners = new Set<(payload: FeedbackEvent) => void>()
+  #connectListeners = new Set<() => void>()
 
   constructor(roomId: string, token: string | null) {
     this.roomId = roomId
@@ -47,52 +53,71 @@ export class RoomSession {
   get problem(): Problem | null {
     return this.#problem
   }
+  /** The room's current round. */
+  get round(): number {
+    return this.#info?.room.round ?? 1
+  }
+  /** The round on screen: the current one, or a past one looked at read-only. */
+  get shownRound(): number {
+    return this.#past?.docs.round ?? this.round
+  }
+  /** True while the current round is on screen. */
+  get live(): boolean {
+    return this.#past === null
+  }
+  /** The timer of the round on screen (a past round's as it stood when the next began). */
   get timer(): TimerClock | null {
+    return this.#past?.clock ?? this.#timer
+  }
+  /** The current round's timer, whatever is on screen. */
+  get liveTimer(): TimerClock | null {
     return this.#timer
   }
-  get role() {
-    return this.#info?.role ?? null
+  /** The docs of the round on screen. */
+  get docs(): RoundDocs | null {
+    return this.#past?.docs ?? this.#live
+  }
+  /** This person's role in the round on screen. */
+  get role(): Role | null {
+    return this.#info ? this.roleIn(this.shownRound) : null
+  }
+  roleIn(round: number): Role {
+    const info = this.#info!
+    return roleInRound(info.linkRole, round, info.room.mode)
   }
   get isInterviewer(): boolean {
-    return this.#info?.role === 'interviewer'
+    return this.role === 'interviewer'
   }
-  /** Board edits: everyone but observers, until the interview ends. */
+  /** Board edits: everyone but observers, in the current round, until its interview ends. */
   get canEditBoard(): boolean {
-    return this.#info !== null && this.#info.role !== 'observer' && !this.ended
+    return this.#info !== null && this.live && this.#info.role !== 'observer' && !this.ended
   }
+  /** The round on screen is over (its interview ended, or a later round began). */
   get ended(): boolean {
+    if (!this.live) return true
     return this.#timer?.ended === true || this.#info?.room.endedAt != null
   }
-  get boardProvider(): WebsocketProvider | null {
-    return this.#boardProvider
+  /** The current round's interview has ended. */
+  get liveEnded(): boolean {
+    return this.#timer?.ended === true || this.#info?.room.endedAt != null
   }
-  get privateProvider(): WebsocketProvider | null {
-    return this.#privateProvider
-  }
-  /** The board has its first sync: what is shown is the room's content, not an empty doc. */
+  /** The board on screen has its first sync: what is shown is the room's content, not an empty doc. */
   get synced(): boolean {
-    return this.#synced
+    return this.docs?.synced ?? false
   }
   get connection(): Connection {
-    if (this.#boardUp && this.#socketUp) return 'online'
+    if (this.#live?.boardUp && this.#socketUp) return 'online'
     return this.#everOnline ? 'reconnecting' : 'connecting'
   }
 
   /**
    * Reads the room as this token's role may see it; a refusal becomes the page's problem. The
-   * docs' providers exist from here on (not yet connected), so components can bind to them.
+   * current round's docs exist from here on (not yet connected), so components can bind to them.
    */
   async load(): Promise<void> {
     if (!this.token) return
     try {
-      const info = await api.room(this.roomId, this.token)
-      const params = { token: this.token }
-      this.#boardProvider = new WebsocketProvider(yjsUrl(), this.roomId, this.board, { params, connect: false, disableBc: true })
-      if (info.role === 'interviewer') {
-        this.#privateProvider = new WebsocketProvider(yjsUrl(), `${this.roomId}/private`, this.privateDoc, { params, connect: false, disableBc: true })
-      }
-      this.#timer = new TimerClock(info.timer, info.serverNow)
-      this.#info = info
+      this.#adopt(await api.room(this.roomId, this.token))
     } catch (err) {
       this.#problem = err instanceof ApiError ? problemFor(err) : problem('unreachable')
     }
@@ -100,28 +125,16 @@ export class RoomSession {
 
   /** Opens the live connections as `name`; returns the cleanup that closes them for good. */
   connect(name: string): () => void {
-    const board = this.#boardProvider
-    if (!this.#info || !this.token || !board) return () => {}
-    const priv = this.#privateProvider
-    const user = { name, color: '#64748b', colorLight: '#64748b33' }
-    board.awareness.setLocalStateField('user', user)
-    priv?.awareness.setLocalStateField('user', user)
-
-    this.#watch(board, (up) => (this.#boardUp = up))
-    board.on('sync', (synced: boolean) => {
-      if (synced) this.#synced = true
-    })
-    board.connect()
-    if (priv) {
-      this.#watch(priv, () => {})
-      priv.connect()
-    }
+    if (!this.#info || !this.token || !this.#live) return () => {}
+    this.#user = { name, color: '#64748b', colorLight: '#64748b33' }
+    this.#live.connect(this.#user)
 
     const socket = openRoomSocket(this.token, name)
     this.#socket = socket
     socket.on('connect', () => {
       this.#socketUp = true
       this.#markOnline()
+      for (const fn of this.#connectListeners) fn()
     })
     socket.on('disconnect', (reason) => {
       this.#socketUp = false
@@ -136,22 +149,57 @@ export class RoomSession {
     })
     socket.on('room:state', (state) => {
       this.presence.set(state.participants, state.you)
+      this.#user = { name: state.you.name, color: state.you.color, colorLight: `${state.you.color}33` }
+      this.#live?.setUser(this.#user)
+      this.#past?.docs.setUser(this.#user)
+      // A new round (roles swapped): everything this person may see changes with it.
+      if (this.#info && state.room.round !== this.#info.room.round) {
+        void this.#follow()
+        return
+      }
       this.#timer?.apply(state.timer, state.serverNow)
       if (this.#info) this.#info = { ...this.#info, room: state.room }
-      const me = { name: state.you.name, color: state.you.color, colorLight: `${state.you.color}33` }
-      board.awareness.setLocalStateField('user', me)
-      priv?.awareness.setLocalStateField('user', me)
     })
     socket.on('presence', ({ participants }) => this.presence.set(participants))
-    socket.on('timer', ({ timer, serverNow }) => this.#timer?.apply(timer, serverNow))
+    socket.on('timer', ({ timer, serverNow }) => {
+      // A timer from a round this client has not followed into yet waits for the round's state.
+      if (this.#following) return
+      this.#timer?.apply(timer, serverNow)
+    })
     socket.on('revoked', () => this.#fail(problem('revoked')))
+    socket.on('rubrics', (payload) => {
+      for (const fn of this.#rubricListeners) fn(payload)
+    })
+    socket.on('feedback', (payload) => {
+      if (this.#info) {
+        const rounds = this.#info.rounds.map((r) => (r.round === payload.round ? { ...r, feedbackShared: true } : r))
+        this.#info = { ...this.#info, rounds }
+      }
+      for (const fn of this.#feedbackListeners) fn(payload)
+    })
 
     return () => {
       socket.disconnect()
       this.#socket = null
-      board.destroy()
-      priv?.destroy()
+      this.#live?.destroy()
+      this.#past?.docs.destroy()
     }
+  }
+
+  /** Hears who on the panel has submitted (interviewers of a round only). Returns the unsubscribe. */
+  onRubrics(fn: (payload: RubricsStatusPayload) => void): () => void {
+    this.#rubricListeners.add(fn)
+    return () => this.#rubricListeners.delete(fn)
+  }
+  /** Hears that a round's feedback was shared. Returns the unsubscribe. */
+  onFeedback(fn: (payload: FeedbackEvent) => void): () => void {
+    this.#feedbackListeners.add(fn)
+    return () => this.#feedbackListeners.delete(fn)
+  }
+  /** Hears the socket connect, and come back after a drop: anything pushed meanwhile was missed. */
+  onConnect(fn: () => void): () => void {
+    this.#connectListeners.add(fn)
+    return () => this.#connectListeners.delete(fn)
   }
 
   /** Sends a timer command; the state comes back by ack and by broadcast (whichever is first). */
@@ -170,26 +218,82 @@ export class RoomSession {
     })
   }
 
-  #watch(provider: WebsocketProvider, setUp: (up: boolean) => void): void {
-    provider.on('status', ({ status }: { status: string }) => {
-      setUp(status === 'connected')
+  /** Swap roles: the next round begins with `questionId` (or one not asked yet in this room). */
+  async swapRoles(questionId?: string): Promise<CommandResult> {
+    try {
+      await api.nextRound(this.roomId, this.token!, questionId)
+      // The server tells every socket too; following here as well does not wait for that.
+      await this.#follow()
+      return { ok: true }
+    } catch (err) {
+      return err instanceof ApiError ? { ok: false, code: err.code, message: err.message } : { ok: false, code: 'internal', message: String(err) }
+    }
+  }
+
+  /** Shows a past round read-only (its board, its notes, its final timer), or the current one again. */
+  showRound(round: number): void {
+    const info = this.#info
+    if (!info || !this.token || round === this.shownRound) return
+    this.#past?.docs.destroy()
+    this.#past = null
+    if (round === info.room.round) return
+    const summary = info.rounds.find((r) => r.round === round)
+    if (!summary) return
+    const docs = new RoundDocs(this.roomId, this.token, round, {
+      withPrivate: this.roleIn(round) === 'interviewer',
+      onClosed: (code, reason) => this.#fail(problemFor({ closeCode: code, message: reason })),
+    })
+    const clock = new TimerClock(summary.timer ?? info.timer, info.serverNow)
+    this.#past = { docs, clock }
+    if (this.#user) docs.connect(this.#user)
+  }
+
+  /** Reads the room again after a swap and moves to the new round's docs; one at a time. */
+  #follow(): Promise<void> {
+    this.#following ??= (async () => {
+      try {
+        const info = await api.room(this.roomId, this.token!)
+        if (info.room.round !== this.#info?.room.round) this.#adopt(info)
+        else {
+          this.#timer?.apply(info.timer, info.serverNow)
+          this.#info = info
+        }
+      } catch (err) {
+        if (err instanceof ApiError && err.status !== 0) this.#fail(problemFor(err))
+      } finally {
+        this.#following = null
+      }
+    })()
+    return this.#following
+  }
+
+  /** Takes a room read as the current state: a new round gets new docs and a new clock. */
+  #adopt(info: RoomInfo): void {
+    const old = this.#live
+    this.#past?.docs.destroy()
+    this.#past = null
+    this.#live = new RoundDocs(this.roomId, this.token!, info.room.round, {
+      withPrivate: info.role === 'interviewer',
+      onClosed: (code, reason) => this.#fail(problemFor({ closeCode: code, message: reason })),
+    })
+    this.#live.boardProvider.on('status', ({ status }: { status: string }) => {
       if (status === 'connected') this.#markOnline()
     })
-    // 4401/4403/4404 are final: the provider stops retrying and we say why.
-    provider.on('closed', ({ code, reason }: { code: number; reason: string }) =>
-      this.#fail(problemFor({ closeCode: code, message: reason })),
-    )
+    this.#timer = new TimerClock(info.timer, info.serverNow)
+    this.#info = info
+    if (this.#user) this.#live.connect(this.#user)
+    old?.destroy()
   }
 
   #markOnline(): void {
-    if (this.#boardUp && this.#socketUp) this.#everOnline = true
+    if (this.#live?.boardUp && this.#socketUp) this.#everOnline = true
   }
 
   #fail(p: Problem): void {
     this.#problem ??= p
     this.#socket?.disconnect()
-    this.#boardProvider?.disconnect()
-    this.#privateProvider?.disconnect()
+    this.#live?.disconnect()
+    this.#past?.docs.disconnect()
   }
 }
 

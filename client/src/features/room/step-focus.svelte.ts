@@ -5,6 +5,8 @@
 export class StepFocus {
   #current: () => string
   #picked: { key: string; whileAt: string } | null = $state(null)
+  #flashing: string | null = $state(null)
+  #flashTimer: ReturnType<typeof setTimeout> | undefined
 
   constructor(current: () => string) {
     this.#current = current
@@ -18,7 +20,20 @@ export class StepFocus {
     return this.key === this.#current()
   }
 
+  /** A step being pointed at (an evidence link to a moment), drawn attention to for a moment. */
+  get flashing(): string | null {
+    return this.#flashing
+  }
+
   pick(key: string): void {
     this.#picked = key === this.#current() ? null : { key, whileAt: this.#current() }
+  }
+
+  /** Opens a step and draws the eye to it for `ms`. */
+  highlight(key: string, ms = 1600): void {
+    this.pick(key)
+    this.#flashing = key
+    clearTimeout(this.#flashTimer)
+    this.#flashTimer = setTimeout(() => (this.#flashing = null), ms)
   }
 }

@@ -20,3 +20,14 @@ describe('StepFocus', () => {
     expect(focus.following).toBe(true)
   })
 })
+
+describe('StepFocus.highlight', () => {
+  it('opens the step and flashes it for a moment', async () => {
+    const focus = new StepFocus(() => 'clarify')
+    focus.highlight('data', 5)
+    expect(focus.key).toBe('data')
+    expect(focus.flashing).toBe('data')
+    await new Promise((r) => setTimeout(r, 20))
+    expect(focus.flashing).toBeNull()
+  })
+})

@@ -38,6 +38,11 @@ export class TimerClock {
     this.#now = receivedAt
   }
 
+  /** The server's clock now, as this client reckons it (for stamping a moment of the interview). */
+  serverNow(local = Date.now()): number {
+    return Math.round(local + this.#offset)
+  }
+
   tick(now = Date.now()): void {
     this.#now = now
   }
