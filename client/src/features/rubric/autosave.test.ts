@@ -8,7 +8,10 @@ function controlledSave() {
   return { run, calls }
 }
 
-const settle = () => new Promise((r) => setImmediate(r))
+/** Lets every pending promise chain run (the timers are fake; microtasks are not). */
+const settle = async () => {
+  for (let i = 0; i < 50; i++) await Promise.resolve()
+}
 
 describe('Autosave', () => {
   beforeEach(() => vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] }))

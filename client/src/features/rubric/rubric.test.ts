@@ -58,7 +58,7 @@ function fakeServer() {
 }
 
 const settle = async () => {
-  for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r))
+  for (let i = 0; i < 50; i++) await Promise.resolve()
 }
 
 describe('RubricState', () => {
