@@ -1,0 +1,121 @@
+/**
+ * In-process CPU cost of the Yjs hot path, per incoming update, without sockets: what LiveDoc
+ * does for one update (validate, apply, log, keyframe, encode the broadcast), against what the
+ * reference server does (apply, encode, send to everyone), on the same stream of real updates
+ * from three clients typing. Prints µs of CPU per update. Usage: tsx bench/hot-path.ts [updates]
+ */
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import * as encoding from 'lib0/encoding'
+import * as syncProtocol from 'y-protocols/sync'
+import * as Y from 'yjs'
+import type { DocStore } from '../server/collab/doc-store.js'
+import { type DocConnection, LiveDoc } from '../server/collab/live-doc.js'
+import { createPgDocStore } from '../server/collab/pg-doc-store.js'
+import { openDatabase } from '../server/db/client.js'
+import { createLogger } from '../server/log.js'
+
+const N = Number(process.argv[2] ?? 30_000)
+
+/** N real update messages (sync/update frames) from three clients typing in turn. */
+function makeMessages(): Uint8Array[] {
+  const people = [0, 1, 2].map(() => new Y.Doc())
+  const out: Uint8Array[] = []
+  for (const p of people) {
+    p.on('update', (u: Uint8Array, origin: unknown) => {
+      if (origin === 'remote') return
+      const e = encoding.createEncoder()
+      encoding.writeVarUint(e, 0)
+      syncProtocol.writeUpdate(e, u)
+      out.push(encoding.toUint8Array(e))
+      for (const q of people) if (q !== p) Y.applyUpdate(q, u, 'remote')
+    })
+  }
+  for (let i = 0; i < N; i++) {
+    const p = people[Math.floor(i / 20) % 3]!
+    const t = p.getText('notes:clarify')
+    t.insert(t.length, 'x')
+  }
+  return out
+}
+
+function cpu<T>(fn: () => T): { us: number; result: T } {
+  const before = process.cpuUsage()
+  const result = fn()
+  const d = process.cpuUsage(before)
+  return { us: d.user + d.system, result }
+}
+
+const nullStore: DocStore = {
+  load: async () => ({ keyframe: null, tail: [], lastSeq: 0 }),
+  append() {},
+  keyframe() {},
+  flush: async () => {},
+  close: async () => {},
+}
+
+function conns(n: number): DocConnection[] {
+  return Array.from({ length: n }, (_, i) => ({ linkId: `l${i}`, canWrite: true, awarenessIds: new Set(), send() {}, close() {} }))
+}
+
+async function stepwise(messages: Uint8Array[], store: DocStore, label: string) {
+  const live = new LiveDoc('bench', 'board', 0, store, 300, Date.now)
+  const cs = conns(3)
+  for (const c of cs) live.conns.add(c)
+  const { us } = cpu(() => {
+    for (let i = 0; i < messages.length; i++) live.receive(cs[Math.floor(i / 20) % 3]!, messages[i]!)
+  })
+  const flush = cpu(() => store.flush())
+  await flush.result
+  live.destroy()
+  console.log(`${label}: ${(us / messages.length).toFixed(2)} µs/update (apply path)`)
+}
+
+function reference(messages: Uint8Array[]) {
+  // What @y/websocket-server does per update: decode, apply, and on 'update' encode one message for every connection.
+  const doc = new Y.Doc()
+  const sent: Uint8Array[] = []
+  doc.on('update', (update: Uint8Array) => {
+    const e = encoding.createEncoder()
+    encoding.writeVarUint(e, 0)
+    syncProtocol.writeUpdate(e, update)
+    const m = encoding.toUint8Array(e)
+    for (let i = 0; i < 3; i++) sent.push(m)
+    if (sent.length > 1000) sent.length = 0
+  })
+  const { us } = cpu(() => {
+    for (const m of messages) {
+      const decoder = new (class {})() as unknown
+      void decoder
+      // readSyncMessage: type, sub-type, update bytes
+      const view = m
+      let pos = 2
+      let len = 0
+      let shift = 0
+      for (;;) {
+        const b = view[pos++]!
+        len |= (b & 0x7f) << shift
+        if (b < 0x80) break
+        shift += 7
+      }
+      Y.applyUpdate(doc, view.subarray(pos, pos + len), 'conn')
+    }
+  })
+  console.log(`reference-like: ${(us / messages.length).toFixed(2)} µs/update`)
+}
+
+const messages = makeMessages()
+console.log(`${messages.length} update messages, ${(messages.reduce((s, m) => s + m.length, 0) / messages.length).toFixed(1)} bytes on average`)
+reference(messages)
+await stepwise(messages, nullStore, 'stepwise, no log')
+const dir = mkdtempSync(join(tmpdir(), 'stepwise-hot-'))
+const database = await openDatabase({ dataDir: dir })
+const store = createPgDocStore(database.db, createLogger('error'))
+const before = process.cpuUsage()
+await stepwise(messages, store, 'stepwise, PGlite log')
+const total = process.cpuUsage(before)
+console.log(`stepwise, PGlite log incl. writes: ${((total.user + total.system) / messages.length).toFixed(2)} µs/update`)
+await store.close()
+await database.close()
+rmSync(dir, { recursive: true, force: true })
