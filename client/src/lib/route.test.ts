@@ -13,6 +13,13 @@ describe('parseRoute', () => {
     expect(parseRoute('/r/abc/')).toEqual({ page: 'room', roomId: 'abc' })
   })
 
+  it('reads the kit pages', () => {
+    expect(parseRoute('/kits/new')).toEqual({ page: 'kit', kitId: null })
+    expect(parseRoute('/kits/infra-loop-a1b2c3')).toEqual({ page: 'kit', kitId: 'infra-loop-a1b2c3' })
+    expect(parseRoute('/kits/')).toEqual({ page: 'not-found' })
+    expect(parseRoute('/kits/Bad_Id')).toEqual({ page: 'not-found' })
+  })
+
   it('calls anything else not found', () => {
     expect(parseRoute('/r/')).toEqual({ page: 'not-found' })
     expect(parseRoute('/r/a/b')).toEqual({ page: 'not-found' })

@@ -1,12 +1,21 @@
-/** The two pages of the client, read from the location (the token rides in the fragment). */
-export type Route = { page: 'landing' } | { page: 'room'; roomId: string } | { page: 'not-found' }
+/** The pages of the client, read from the location (tokens ride in the fragment). */
+export type Route =
+  | { page: 'landing' }
+  | { page: 'room'; roomId: string }
+  | { page: 'kit'; kitId: string | null }
+  | { page: 'not-found' }
 
 const ROOM_PATH = /^\/r\/([A-Za-z0-9_-]{1,64})\/?$/
+const KIT_PATH = /^\/kits\/([a-z0-9][a-z0-9-]{0,63})\/?$/
 
 export function parseRoute(pathname: string): Route {
   if (pathname === '/' || pathname === '/index.html') return { page: 'landing' }
-  const match = ROOM_PATH.exec(pathname)
-  return match ? { page: 'room', roomId: match[1]! } : { page: 'not-found' }
+  const room = ROOM_PATH.exec(pathname)
+  if (room) return { page: 'room', roomId: room[1]! }
+  // `/kits/new` makes a kit; `/kits/<id>` shows one (and edits it with its key in the fragment).
+  const kit = KIT_PATH.exec(pathname)
+  if (kit) return { page: 'kit', kitId: kit[1] === 'new' ? null : kit[1]! }
+  return { page: 'not-found' }
 }
 
 /** `#token=abc` → `abc`; null when the fragment carries no token. */

@@ -21,6 +21,12 @@ export function createRoomInput(fields: { kitId: string; questionId: string; lev
   return input
 }
 
+/** The kit picker's two groups: the built-in kits first, then custom ones by title. */
+export function groupKits(kits: readonly KitSummary[]): { builtIn: KitSummary[]; custom: KitSummary[] } {
+  const custom = kits.filter((k) => !k.builtIn).sort((a, b) => a.title.localeCompare(b.title))
+  return { builtIn: kits.filter((k) => k.builtIn), custom }
+}
+
 /** The landing page's one-step room creation. */
 export class CreateRoomForm {
   kitId = $state('')
@@ -60,14 +66,15 @@ export class CreateRoomForm {
     return this.#questions.find((q) => q.id === this.questionId)
   }
 
-  async load(): Promise<void> {
+  /** `preferredKit`: a kit asked for by the address (`/?kit=<id>`, e.g. right after creating it). */
+  async load(preferredKit?: string | null): Promise<void> {
     this.#loading = true
     this.#error = null
     try {
       const [kits, questions] = await Promise.all([api.kits(), api.questions()])
       this.#kits = kits
       this.#questions = questions
-      this.kitId ||= kits[0]?.id ?? ''
+      this.kitId ||= kits.find((k) => k.id === preferredKit)?.id ?? kits[0]?.id ?? ''
       this.questionId ||= questions[0]?.id ?? ''
     } catch (err) {
       this.#error = err instanceof ApiError ? err.message : 'Could not load the kits and questions.'
