@@ -154,6 +154,15 @@ describe.skipIf(skipBrowserTests)('rubrics in the browser', () => {
       expect(Math.abs(box.x + box.width / 2 - centre.x)).toBeLessThan(40)
       expect(Math.abs(box.y + box.height / 2 - centre.y)).toBeLessThan(40)
 
+      // With the part selected, Backspace in the rubric clears a score and leaves the canvas alone.
+      await row(i, 'frame').locator('.head').click()
+      await i.keyboard.press('Backspace')
+      await until(async () => (await scoreOf(i, 'frame')) === '', 'frame cleared')
+      expect(await i.locator('.svelte-flow__node').count()).toBe(1)
+      await i.keyboard.press('0')
+      await until(async () => (await scoreOf(i, 'frame')) === 'no_signal', 'frame back to no signal')
+      await row(i, 'clarify').locator('.head').click()
+
       // A moment highlights its step in the rail.
       await moment.getByRole('button').first().click()
       await i.locator('nav[aria-label="Interview steps"] li.flash[data-step="clarify"]').waitFor()
@@ -179,6 +188,20 @@ describe.skipIf(skipBrowserTests)('rubrics in the browser', () => {
         { type: 'moment', at: expect.any(Number), stepKey: 'clarify' },
       ])
       await screenshot(i, '22-rubric-after-reload')
+    })
+
+    it('says so while offline, keeps the edit, and saves it once the server is back', async () => {
+      const { port, dataDir } = server
+      await server.stop({ keepData: true })
+      await row(i, 'model').locator('.head').click()
+      await row(i, 'model').locator('textarea').fill('Two-tower retrieval, then a GBDT re-ranker')
+      await until(async () => (await saveStatus(i)) === 'Offline — will retry', 'the offline status')
+      await screenshot(i, '22b-rubric-offline')
+      server = await startTestServer({ dataDir, port })
+      await until(async () => (await saveStatus(i)) === 'Saved', 'saved after the server came back', 30_000)
+      const saved = await api(server.url, `/api/rooms/${created.room.id}/rubrics`, { token: created.tokens.interviewer })
+      expect(saved.body.mine.steps.model.evidence).toBe('Two-tower retrieval, then a GBDT re-ranker')
+      await i.locator('[data-testid=connection]', { hasText: 'Live' }).waitFor({ timeout: 20_000 })
     })
 
     it('submits after showing what is missing, then locks the rubric', async () => {
