@@ -239,8 +239,6 @@ describe.skipIf(skipBrowserTests)('rubrics in the browser', () => {
   describe('the panel reveal', () => {
     it("hides the others' rubrics until you submit, and shows the calibration once everyone has", async () => {
       const created = await createRoom(server.url, { mode: 'panel', level: 'staff' })
-      const second = await api(server.url, `/api/rooms/${created.room.id}/links`, { token: created.tokens.interviewer, body: { role: 'interviewer', label: 'Second interviewer' } })
-      expect(second.status).toBe(201)
       const ada = await newPerson(browser)
       const bo = await newPerson(browser)
       errors.panelAda = ada.errors
@@ -248,11 +246,18 @@ describe.skipIf(skipBrowserTests)('rubrics in the browser', () => {
       const a = ada.page
       const b = bo.page
       await join(a, created.links.interviewer, 'Ada Park')
-      await join(b, second.body.link.url, 'Bo Lindqvist')
       await openRubric(a)
-      await openRubric(b)
       const panelOf = async (p: Page) => (await p.getByTestId('panel-status').textContent()) ?? ''
+      await until(async () => (await panelOf(a)).includes('0 of 1 submitted'), 'a panel of one')
+      // Ada invites the second panelist from the room.
+      await rubric(a).getByRole('button', { name: 'Invite another interviewer' }).click()
+      const secondLink = await a.getByTestId('new-interviewer-link').inputValue()
+      expect(secondLink).toMatch(new RegExp(`^${server.url}/r/${created.room.id}#token=`))
       await until(async () => (await panelOf(a)).includes('0 of 2 submitted'), 'the panel of two at Ada')
+      await screenshot(a, '25a-panel-invite')
+      await join(b, secondLink, 'Bo Lindqvist')
+      await openRubric(b)
+      const second = { token: new URL(secondLink).hash.replace('#token=', '') }
 
       await scoreAll(a, ['4', '4', '3', '3', '4', '3', '3'])
       await finishOverall(a, 'Strong hire', 'Staff', 'Excellent end to end.')
@@ -266,7 +271,7 @@ describe.skipIf(skipBrowserTests)('rubrics in the browser', () => {
       // Ada waits for Bo.
       expect(await a.getByText('The calibration view opens once everyone on the panel has submitted.').count()).toBe(1)
       await screenshot(b, '26-panel-bo-before-submit')
-      const hidden = await api(server.url, `/api/rooms/${created.room.id}/rubrics`, { token: second.body.link.token })
+      const hidden = await api(server.url, `/api/rooms/${created.room.id}/rubrics`, { token: second.token })
       expect(hidden.body.others).toEqual([])
 
       await scoreAll(b, ['2', '4', '3', '1', '0', '3', '3'])
