@@ -1,35 +1,16 @@
-import { and, desc, eq, gt, sql } from 'drizzle-orm'
+import { and, desc, eq, gt } from 'drizzle-orm'
 import type { Db } from '../db/client.js'
+import type { LogWriter } from '../db/log-writer.js'
 import { yjsKeyframes, yjsUpdates } from '../db/schema.js'
 import type { Logger } from '../log.js'
 import type { DocStore, Keyframe, LoggedUpdate, StoredDoc } from './doc-store.js'
-import { KEYFRAME_FORMAT } from './keyframe.js'
-
-/** Rows per INSERT: bounds the size of one statement's JSON. */
-const ROWS_PER_INSERT = 5000
-
-/**
- * One INSERT of many log rows through a single JSON parameter. The hot path's biggest cost was
- * drizzle building a 6-parameters-a-row VALUES list (~35 µs a row of server CPU); one text
- * parameter that Postgres unpacks costs ~2.5 µs a row on Postgres, ~12 µs on PGlite (which does
- * the database's work in-process), and is the same SQL for both drivers.
- */
-async function insertUpdates(db: Db, rows: LoggedUpdate[]): Promise<void> {
-  const json = JSON.stringify(
-    rows.map((u) => ({ r: u.roomId, d: u.doc, s: u.seq, a: u.at.toISOString(), p: u.participantId, b: Buffer.from(u.bytes.buffer, u.bytes.byteOffset, u.bytes.byteLength).toString('base64') })),
-  )
-  await db.execute(sql`
-    insert into ${yjsUpdates} (room_id, doc, seq, at, participant_id, bytes)
-    select r.r, r.d, r.s, r.a, r.p, decode(r.b, 'base64')
-    from json_to_recordset(${json}::json) as r(r text, d text, s bigint, a timestamptz, p text, b text)`)
-}
 
 /**
  * The update log in Postgres/PGlite with group commit: updates queue in memory and one writer
  * inserts everything queued in a single transaction every `intervalMs`, so a busy server does one
  * round trip per batch rather than one per keystroke. A failed batch stays queued and is retried.
  */
-export function createPgDocStore(db: Db, log: Logger, opts: { intervalMs?: number } = {}): DocStore {
+export function createPgDocStore(db: Db, writeLog: LogWriter, log: Logger, opts: { intervalMs?: number } = {}): DocStore {
   const intervalMs = opts.intervalMs ?? 50
   let updates: LoggedUpdate[] = []
   let keyframes: Keyframe[] = []
@@ -56,14 +37,7 @@ export function createPgDocStore(db: Db, log: Logger, opts: { intervalMs?: numbe
     keyframes = []
     writing = (async () => {
       try {
-        await db.transaction(async (tx) => {
-          for (let i = 0; i < batchUpdates.length; i += ROWS_PER_INSERT) {
-            await insertUpdates(tx, batchUpdates.slice(i, i + ROWS_PER_INSERT))
-          }
-          if (batchKeyframes.length > 0) {
-            await tx.insert(yjsKeyframes).values(batchKeyframes.map((k) => ({ ...k, format: KEYFRAME_FORMAT }))).onConflictDoNothing()
-          }
-        })
+        await writeLog(batchUpdates, batchKeyframes)
         failures = 0
       } catch (err) {
         // Put the batch back in front, in order, so nothing is lost and order is kept.

@@ -131,6 +131,9 @@ export function roomRoutes(deps: Deps) {
       const [link] = await insertLinks(deps.db, [
         { id: newId(12), roomId, role: input.role, label: input.label ?? null, createdAt: new Date(now), expiresAt: new Date(now + LINK_LIFETIME_MS) },
       ])
+      // A new panelist changes the panel everyone is waiting on.
+      const room = await getRoom(deps.db, roomId)
+      if (room) await notifyPanel(deps, room, room.round)
       return c.json({ link: linkView(deps.tokens, deps.publicUrl, link!) }, 201)
     })
     .delete('/:id/links/:linkId', async (c) => {

@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest'
-import { Kit, kitMinutes } from './kit.js'
+import { Kit, kitIdFor, kitMinutes } from './kit.js'
 import { builtInKits, findBuiltInKit } from './index.js'
 import { mlSystemDesignKit } from './ml-system-design.js'
 import { Question } from '../questions/question.js'
@@ -109,5 +109,12 @@ describe('question bank', () => {
   it('finds a question by id, and returns undefined for an unknown id', () => {
     expect(findQuestion('ad-click-prediction')?.title).toMatch(/ad click/i)
     expect(findQuestion('no-such-question')).toBeUndefined()
+  })
+})
+
+describe('kitIdFor', () => {
+  it('makes a readable slug of the title, accents dropped, with the suffix', () => {
+    expect(kitIdFor('Évaluation de modèles', 'ab12cd')).toBe('evaluation-de-modeles-ab12cd')
+    expect(kitIdFor('  !!!  ', 'x9')).toBe('kit-x9')
   })
 })

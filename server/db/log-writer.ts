@@ -1,0 +1,64 @@
+import type { PGlite, Transaction } from '@electric-sql/pglite'
+import { sql } from 'drizzle-orm'
+import type { Keyframe, LoggedUpdate } from '../collab/doc-store.js'
+import { KEYFRAME_FORMAT } from '../collab/keyframe.js'
+import type { Db } from './client.js'
+import { yjsKeyframes, yjsUpdates } from './schema.js'
+
+/** Writes one group-commit batch (updates, then keyframes) in one transaction. */
+export type LogWriter = (updates: LoggedUpdate[], keyframes: Keyframe[]) => Promise<void>
+
+/** Rows per statement: bounds the size of one statement's payload. */
+const ROWS_PER_STATEMENT = 5000
+
+const base64 = (u: Uint8Array) => Buffer.from(u.buffer, u.byteOffset, u.byteLength).toString('base64')
+const hex = (u: Uint8Array) => Buffer.from(u.buffer, u.byteOffset, u.byteLength).toString('hex')
+
+/**
+ * Postgres: many log rows in one INSERT through a single JSON parameter. Drizzle building a
+ * 6-parameters-a-row VALUES list cost ~35 µs of server CPU a row; this costs ~2.5 µs.
+ */
+export function postgresLogWriter(db: Db): LogWriter {
+  return (updates, keyframes) =>
+    db.transaction(async (tx) => {
+      for (let i = 0; i < updates.length; i += ROWS_PER_STATEMENT) {
+        const json = JSON.stringify(
+          updates.slice(i, i + ROWS_PER_STATEMENT).map((u) => ({ r: u.roomId, d: u.doc, s: u.seq, a: u.at.toISOString(), p: u.participantId, b: base64(u.bytes) })),
+        )
+        await tx.execute(sql`
+          insert into ${yjsUpdates} (room_id, doc, seq, at, participant_id, bytes)
+          select r.r, r.d, r.s, r.a, r.p, decode(r.b, 'base64')
+          from json_to_recordset(${json}::json) as r(r text, d text, s bigint, a timestamptz, p text, b text)`)
+      }
+      if (keyframes.length > 0) {
+        await tx.insert(yjsKeyframes).values(keyframes.map((k) => ({ ...k, format: KEYFRAME_FORMAT }))).onConflictDoNothing()
+      }
+    })
+}
+
+/**
+ * PGlite runs the database in this process, so its work is our CPU: COPY from an in-memory CSV is
+ * the cheapest way in (~8 µs a row, against ~14 for the JSON insert). Every field is ours and
+ * plain (ids are [A-Za-z0-9_-], doc keys add ':', times are ISO), so CSV needs no quoting; bytes
+ * go as bytea hex, and an empty participant is NULL.
+ */
+export function pgliteLogWriter(client: PGlite): LogWriter {
+  return (updates, keyframes) =>
+    client.transaction(async (tx: Transaction) => {
+      for (let i = 0; i < updates.length; i += ROWS_PER_STATEMENT) {
+        let csv = ''
+        for (const u of updates.slice(i, i + ROWS_PER_STATEMENT)) {
+          csv += `${u.roomId},${u.doc},${u.seq},${u.at.toISOString()},${u.participantId ?? ''},\\x${hex(u.bytes)}\n`
+        }
+        await tx.query(`copy yjs_updates (room_id, doc, seq, at, participant_id, bytes) from '/dev/blob' with (format csv)`, [], {
+          blob: new Blob([csv]),
+        })
+      }
+      for (const k of keyframes) {
+        await tx.query(
+          'insert into yjs_keyframes (room_id, doc, seq, at, state, format) values ($1, $2, $3, $4, $5, $6) on conflict do nothing',
+          [k.roomId, k.doc, k.seq, k.at.toISOString(), k.state, KEYFRAME_FORMAT],
+        )
+      }
+    })
+}
