@@ -28,49 +28,69 @@ const DRAG_WRITE_MS = 60
 export class CanvasState {
   /** The transaction origin of this client's canvas edits, tracked by the undo manager. */
   readonly origin = { source: 'canvas' }
-  #doc: Y.Doc
-  #nodesMap: Y.Map<Y.Map<unknown>>
-  #edgesMap: Y.Map<Y.Map<unknown>>
+  #doc!: Y.Doc
+  #nodesMap!: Y.Map<Y.Map<unknown>>
+  #edgesMap!: Y.Map<Y.Map<unknown>>
   #nodes: PartNode[] = $state.raw([])
   #edges: LabelledEdge[] = $state.raw([])
   #readOnly = $state(false)
   #canUndo = $state(false)
   #canRedo = $state(false)
   #editing: { kind: 'node' | 'edge'; id: string } | null = $state(null)
-  #undo: Y.UndoManager
+  #undo!: Y.UndoManager
   #pending = new Map<string, Partial<Geometry>>()
   #flushTimer: ReturnType<typeof setTimeout> | null = null
   /** Set while writing what the flow already shows, so the observer does not rebuild it again. */
   #writingFromFlow = false
-  #cleanup: (() => void)[] = []
+  #unbind: () => void = () => {}
 
   constructor(doc: Y.Doc, opts: { readOnly?: boolean } = {}) {
+    this.#readOnly = opts.readOnly ?? false
+    this.#bind(doc)
+  }
+
+  /**
+   * Shows another doc in the same flow: a replay's seek brings a fresh doc, and the view (zoom,
+   * pan, measured sizes) stays as it was rather than being built again.
+   */
+  replaceDoc(doc: Y.Doc): void {
+    if (doc === this.#doc) return
+    this.#flush()
+    this.#unbind()
+    this.#editing = null
+    this.#bind(doc)
+  }
+
+  #bind(doc: Y.Doc): void {
     this.#doc = doc
     this.#nodesMap = nodesOf(doc)
     this.#edgesMap = edgesOf(doc)
-    this.#readOnly = opts.readOnly ?? false
     this.#rebuild()
+    const nodesMap = this.#nodesMap
+    const edgesMap = this.#edgesMap
     const onChange = (_events: unknown, tx: Y.Transaction) => {
       if (!(this.#writingFromFlow && tx.origin === this.origin)) this.#rebuild()
     }
-    this.#nodesMap.observeDeep(onChange)
-    this.#edgesMap.observeDeep(onChange)
-    this.#undo = new Y.UndoManager([this.#nodesMap, this.#edgesMap], {
+    nodesMap.observeDeep(onChange)
+    edgesMap.observeDeep(onChange)
+    const undo = new Y.UndoManager([nodesMap, edgesMap], {
       trackedOrigins: new Set([this.origin]),
       captureTimeout: 500,
     })
+    this.#undo = undo
     const flags = () => {
-      this.#canUndo = this.#undo.canUndo()
-      this.#canRedo = this.#undo.canRedo()
+      this.#canUndo = undo.canUndo()
+      this.#canRedo = undo.canRedo()
     }
-    this.#undo.on('stack-item-added', flags)
-    this.#undo.on('stack-item-popped', flags)
-    this.#undo.on('stack-cleared', flags)
-    this.#cleanup.push(() => {
-      this.#nodesMap.unobserveDeep(onChange)
-      this.#edgesMap.unobserveDeep(onChange)
-      this.#undo.destroy()
-    })
+    undo.on('stack-item-added', flags)
+    undo.on('stack-item-popped', flags)
+    undo.on('stack-cleared', flags)
+    flags()
+    this.#unbind = () => {
+      nodesMap.unobserveDeep(onChange)
+      edgesMap.unobserveDeep(onChange)
+      undo.destroy()
+    }
   }
 
   get nodes(): PartNode[] {
@@ -210,7 +230,7 @@ export class CanvasState {
   destroy(): void {
     this.#flush()
     if (this.#flushTimer) clearTimeout(this.#flushTimer)
-    for (const fn of this.#cleanup) fn()
+    this.#unbind()
   }
 
   /** One discrete edit: one transaction, one undo step. */

@@ -89,4 +89,22 @@ describe('CanvasState', () => {
     expect(ca.connect(n1, n2)).not.toBeNull()
     expect(ca.connect(n1, n2)).toBeNull()
   })
+
+  it('shows another doc in place of its own and follows that one only (a replay seek)', () => {
+    const first = new Y.Doc()
+    const canvas = new CanvasState(first, { readOnly: true })
+    const writer = new CanvasState(first)
+    const kept = writer.add('client', { x: 0, y: 0 })!
+    const before = canvas.nodes[0]!
+    const next = new Y.Doc()
+    Y.applyUpdate(next, Y.encodeStateAsUpdate(first))
+    new CanvasState(next).add('cache', { x: 300, y: 0 })
+    canvas.replaceDoc(next)
+    expect(canvas.nodes.map((n) => n.data.label).sort()).toEqual(['Cache', 'Client'])
+    // An unchanged node keeps its identity: Svelte Flow does not measure it again.
+    expect(canvas.nodes.find((n) => n.id === kept)).toBe(before)
+    writer.add('service', { x: 0, y: 200 })
+    expect(canvas.nodes).toHaveLength(2)
+    canvas.destroy()
+  })
 })
