@@ -1,5 +1,7 @@
 import type { Kit, KitInput, Level, RoomMode } from '../../../shared/kits/kit.js'
 import type { CreateRoomInput, KitView, QuestionView, Room, RoundSummary } from '../../../shared/rooms/room.js'
+import type { ActivityBucket, StepTimeline, TimerMark } from '../../../shared/replay/timeline.js'
+import type { Report } from '../../../shared/report/report.js'
 import type { Role } from '../../../shared/rooms/roles.js'
 import type { RubricsStatusPayload } from '../../../shared/protocol/events.js'
 import type { CalibrationRow, Rubric, RubricDraft, SharedFeedback } from '../../../shared/rubric/rubric.js'
@@ -61,16 +63,32 @@ export interface RubricsView {
   calibration: CalibrationRow[] | null
   feedback: { sharedAt: string; rubricId: string | null } | null
 }
+/** `GET /api/rooms/:id/replay`: a recorded round's timeline (times are server ms since epoch). */
+export interface ReplayTimeline {
+  round: number
+  start: number
+  end: number
+  durationMs: number
+  /** The round is still going: `end` is when this was read. */
+  live: boolean
+  serverNow: number
+  steps: StepTimeline[]
+  marks: TimerMark[]
+  presence: { name: string; role: Role; color: string; joinedAt: number; leftAt: number | null }[]
+  activity: { bucketMs: number; buckets: ActivityBucket[] }
+  docs: ReplayDoc[]
+}
+export type ReplayDoc = 'board' | 'private'
 export type SaveRubricInput = RubricDraft & { expectedVersion?: number; name?: string }
-export type { CreateRoomInput, KitInput, Level, RoomMode, Role }
+export type { CreateRoomInput, KitInput, Level, Report, RoomMode, Role }
 
-async function request<T>(path: string, init: { method?: string; body?: unknown; token?: string } = {}): Promise<T> {
+async function send(path: string, init: { method?: string; body?: unknown; token?: string; accept?: string } = {}): Promise<Response> {
   let res: Response
   try {
     res = await fetch(path, {
       method: init.method ?? 'GET',
       headers: {
-        accept: 'application/json',
+        accept: init.accept ?? 'application/json',
         ...(init.body !== undefined ? { 'content-type': 'application/json' } : {}),
         ...(init.token ? { authorization: `Bearer ${init.token}` } : {}),
       },
@@ -79,12 +97,23 @@ async function request<T>(path: string, init: { method?: string; body?: unknown;
   } catch {
     throw new ApiError(0, 'network', 'Could not reach the server. Check your connection and try again.')
   }
-  const body: unknown = await res.json().catch(() => null)
   if (!res.ok) {
+    const body: unknown = await res.json().catch(() => null)
     const error = (body as { error?: { code?: string; message?: string; details?: unknown } } | null)?.error
     throw new ApiError(res.status, error?.code ?? 'internal', error?.message ?? `The server answered ${res.status}.`, error?.details)
   }
-  return body as T
+  return res
+}
+
+async function request<T>(path: string, init: { method?: string; body?: unknown; token?: string } = {}): Promise<T> {
+  const res = await send(path, init)
+  return (await res.json().catch(() => null)) as T
+}
+
+/** A binary reply (replay states and updates) with the headers that describe it. */
+async function requestBytes(path: string, token: string): Promise<{ bytes: Uint8Array; headers: Headers }> {
+  const res = await send(path, { token, accept: 'application/octet-stream' })
+  return { bytes: new Uint8Array(await res.arrayBuffer()), headers: res.headers }
 }
 
 const roomPath = (roomId: string, rest = '') => `/api/rooms/${encodeURIComponent(roomId)}${rest}`
@@ -121,4 +150,20 @@ export const api = {
       token,
       body: label ? { role, label } : { role },
     }).then((r) => r.link),
+  /** A round's timeline: steps, timer marks, presence and activity in buckets of `bucketMs`. */
+  replay: (roomId: string, token: string, round: number, bucketMs?: number) =>
+    request<ReplayTimeline>(roomPath(roomId, `/replay?round=${round}${bucketMs ? `&bucket=${bucketMs}` : ''}`), { token }),
+  /** A doc as it was at `t`: a Yjs update for a fresh doc, and the last log seq it includes. */
+  replayState: async (roomId: string, token: string, round: number, doc: ReplayDoc, t: number) => {
+    const { bytes, headers } = await requestBytes(roomPath(roomId, `/replay/state?round=${round}&doc=${doc}&t=${Math.floor(t)}`), token)
+    return { update: bytes, seq: Number(headers.get('x-replay-seq') ?? 0) }
+  },
+  /** The updates after log seq `after` up to time `until`, framed (see features/replay/frames.ts); `more` when `limit` cut them. */
+  replayUpdates: async (roomId: string, token: string, round: number, doc: ReplayDoc, after: number, until: number, limit: number) => {
+    const { bytes, headers } = await requestBytes(roomPath(roomId, `/replay/updates?round=${round}&doc=${doc}&after=${after}&until=${Math.floor(until)}&limit=${limit}`), token)
+    return { bytes, more: headers.get('x-replay-more') === 'true' }
+  },
+  report: (roomId: string, token: string, round: number) => request<Report>(roomPath(roomId, `/report?round=${round}`), { token }),
+  reportMarkdown: async (roomId: string, token: string, round: number) =>
+    (await send(roomPath(roomId, `/report?round=${round}&format=md`), { token, accept: 'text/markdown' })).blob(),
 }

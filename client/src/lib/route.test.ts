@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { parseRoute, roomToken, tokenFromHash } from './route.js'
+import { parseRoute, roomPageLink, roomToken, roundFromSearch, tokenFromHash } from './route.js'
 
 function memoryStore() {
   const data = new Map<string, string>()
@@ -18,6 +18,22 @@ describe('parseRoute', () => {
     expect(parseRoute('/kits/infra-loop-a1b2c3')).toEqual({ page: 'kit', kitId: 'infra-loop-a1b2c3' })
     expect(parseRoute('/kits/')).toEqual({ page: 'not-found' })
     expect(parseRoute('/kits/Bad_Id')).toEqual({ page: 'not-found' })
+  })
+
+  it("reads a room's replay and report pages", () => {
+    expect(parseRoute('/r/abc/replay')).toEqual({ page: 'replay', roomId: 'abc' })
+    expect(parseRoute('/r/abc/report/')).toEqual({ page: 'report', roomId: 'abc' })
+    expect(parseRoute('/r/abc/other')).toEqual({ page: 'not-found' })
+  })
+
+  it('links to a round of a replay or report with the token in the fragment', () => {
+    expect(roomPageLink('replay', 'abc', 't.1', 2)).toBe('/r/abc/replay?round=2#token=t.1')
+    expect(roomPageLink('report', 'abc', 'a b')).toBe('/r/abc/report#token=a%20b')
+    expect(tokenFromHash(new URL('http://x' + roomPageLink('report', 'abc', 'a+b/c')).hash)).toBe('a+b/c')
+    expect(roundFromSearch('?round=3')).toBe(3)
+    expect(roundFromSearch('?round=0')).toBeNull()
+    expect(roundFromSearch('?round=x')).toBeNull()
+    expect(roundFromSearch('')).toBeNull()
   })
 
   it('calls anything else not found', () => {

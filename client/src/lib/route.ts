@@ -2,16 +2,20 @@
 export type Route =
   | { page: 'landing' }
   | { page: 'room'; roomId: string }
+  | { page: 'replay' | 'report'; roomId: string }
   | { page: 'kit'; kitId: string | null }
   | { page: 'not-found' }
 
 const ROOM_PATH = /^\/r\/([A-Za-z0-9_-]{1,64})\/?$/
+const ROOM_PAGE_PATH = /^\/r\/([A-Za-z0-9_-]{1,64})\/(replay|report)\/?$/
 const KIT_PATH = /^\/kits\/([a-z0-9][a-z0-9-]{0,63})\/?$/
 
 export function parseRoute(pathname: string): Route {
   if (pathname === '/' || pathname === '/index.html') return { page: 'landing' }
   const room = ROOM_PATH.exec(pathname)
   if (room) return { page: 'room', roomId: room[1]! }
+  const roomPage = ROOM_PAGE_PATH.exec(pathname)
+  if (roomPage) return { page: roomPage[2] as 'replay' | 'report', roomId: roomPage[1]! }
   // `/kits/new` makes a kit; `/kits/<id>` shows one (and edits it with its key in the fragment).
   const kit = KIT_PATH.exec(pathname)
   if (kit) return { page: 'kit', kitId: kit[1] === 'new' ? null : kit[1]! }
@@ -45,5 +49,28 @@ export function roomToken(roomId: string, hash: string, store: KeyValueStore): s
     return store.getItem(key)
   } catch {
     return null
+  }
+}
+
+/**
+ * A room's replay or report page for a round, carrying the token in the fragment so it opens in
+ * a new tab too (a tab's remembered token does not travel with the link).
+ */
+export function roomPageLink(page: 'replay' | 'report', roomId: string, token: string, round?: number): string {
+  return `/r/${encodeURIComponent(roomId)}/${page}${round ? `?round=${round}` : ''}#token=${encodeURIComponent(token)}`
+}
+
+/** `?round=2` → 2; null when absent or not a positive integer. */
+export function roundFromSearch(search: string): number | null {
+  const round = Number(new URLSearchParams(search).get('round'))
+  return Number.isInteger(round) && round >= 1 ? round : null
+}
+
+/** This tab's storage, or a stand-in where storage is disabled. */
+export function tabStorage(): KeyValueStore {
+  try {
+    return sessionStorage
+  } catch {
+    return { getItem: () => null, setItem: () => {} }
   }
 }
