@@ -1,0 +1,62 @@
+import { type ActivityBucket, idleStretches, type Segment, type TimerMark } from '../../../../shared/replay/timeline.js'
+import type { TimerStatus } from '../../../../shared/timer/timer.js'
+import { formatClock } from '../timer/format.js'
+
+/** Bucket sizes the activity strip may use: round numbers of seconds and minutes. */
+export const BUCKET_SIZES = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600].map((s) => s * 1000)
+/** About this many bars across the strip. */
+const STRIP_BARS = 240
+/** Shorter quiet stretches are part of the conversation; longer ones "skip idle" jumps over. */
+export const IDLE_MIN_MS = 15_000
+
+/** The smallest round bucket that draws a session of `durationMs` in about `STRIP_BARS` bars. */
+export function bucketFor(durationMs: number): number {
+  return BUCKET_SIZES.find((b) => durationMs / b <= STRIP_BARS) ?? BUCKET_SIZES.at(-1)!
+}
+
+/** Where the timer stood at `t`: the step and status of the last timer event at or before it. */
+export function stepAt(marks: readonly TimerMark[], t: number): { index: number; status: TimerStatus } {
+  let found: TimerMark | undefined
+  for (const mark of marks) if (mark.at <= t && (!found || mark.at >= found.at)) found = mark
+  return found ? { index: found.stepIndex, status: found.status } : { index: -1, status: 'idle' }
+}
+
+/** Running time a step had used by `t`, from its segments. */
+export function usedAt(segments: readonly Segment[], t: number): number {
+  let used = 0
+  for (const s of segments) if (s.start < t) used += Math.min(s.end, t) - s.start
+  return used
+}
+
+/** Updates logged in the buckets that overlap (from, to]: what playing forward that far would apply, at most. */
+export function updatesBetween(buckets: readonly ActivityBucket[], bucketMs: number, from: number, to: number): number {
+  let count = 0
+  for (const b of buckets) if (b.at + bucketMs > from && b.at <= to) count += b.updates
+  return count
+}
+
+/**
+ * The stretch the scrubber spans: from the first thing that happened (a timer event or an edit)
+ * to the end. A room made the day before would otherwise open on a day of nothing.
+ */
+export function scrubRange(t: { start: number; end: number; marks: readonly TimerMark[]; activity: { buckets: readonly ActivityBucket[] } }): Segment {
+  const firstEdit = t.activity.buckets.find((b) => b.updates > 0)?.at ?? Infinity
+  const first = Math.min(firstEdit, t.marks[0]?.at ?? Infinity)
+  const start = Number.isFinite(first) ? Math.min(Math.max(t.start, first), t.end) : t.start
+  return { start, end: Math.max(t.end, start + 1000) }
+}
+
+/** The quiet stretches of a range that "skip idle" jumps over. */
+export function idleIn(range: Segment, activity: { bucketMs: number; buckets: readonly ActivityBucket[] }): Segment[] {
+  return idleStretches(activity.buckets, activity.bucketMs, range.start, range.end, Math.max(IDLE_MIN_MS, 2 * activity.bucketMs))
+}
+
+/** When the interview began: the timer's first start, else the start of the range. */
+export function interviewStart(marks: readonly TimerMark[], range: Segment): number {
+  return marks.find((m) => m.status === 'running')?.at ?? range.start
+}
+
+/** `12:04`, or `−0:40` before the interview began. */
+export function offsetText(ms: number): string {
+  return ms <= -500 ? `−${formatClock(-ms)}` : formatClock(ms)
+}
