@@ -1,8 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { count, eq } from 'drizzle-orm'
 import * as Y from 'yjs'
-import { yjsKeyframes } from '../../server/db/schema.js'
-import { addNode, connectY, createRoom, waitFor, type YClient } from '../helpers/clients.js'
+import * as encoding from 'lib0/encoding'
+import WebSocket from 'ws'
+import * as syncProtocol from 'y-protocols/sync'
+import { yjsKeyframes, yjsUpdates } from '../../server/db/schema.js'
+import { addNode, connectY, createRoom, sleep, waitFor, type YClient } from '../helpers/clients.js'
 import { dbKind, startTestServer, type TestServer } from '../helpers/server.js'
 
 describe(`yjs sync (${dbKind})`, () => {
@@ -74,5 +77,44 @@ describe(`yjs sync (${dbKind})`, () => {
     } finally {
       await small.stop()
     }
+  })
+
+  it('relays and logs an update whose dependencies have not arrived yet, and never a duplicate', async () => {
+    const { room, tokens } = await createRoom(server.url)
+    const watcher = open(server.url, room.id, tokens.interviewer)
+    await watcher.synced
+    // Two updates where the second builds on the first.
+    const source = new Y.Doc()
+    const updates: Uint8Array[] = []
+    source.on('update', (u: Uint8Array) => updates.push(u))
+    source.getText('notes:frame').insert(0, 'ranking ')
+    source.getText('notes:frame').insert(8, 'problem')
+    const [first, second] = updates as [Uint8Array, Uint8Array]
+    const raw = new WebSocket(`${server.url.replace(/^http/, 'ws')}/yjs/${room.id}?token=${tokens.candidate}`)
+    await new Promise((resolve, reject) => {
+      raw.once('open', resolve)
+      raw.once('error', reject)
+    })
+    const frame = (u: Uint8Array) => {
+      const e = encoding.createEncoder()
+      encoding.writeVarUint(e, 0)
+      syncProtocol.writeUpdate(e, u)
+      return encoding.toUint8Array(e)
+    }
+    raw.send(frame(second)) // out of order: the server cannot integrate it yet
+    raw.send(frame(first))
+    await waitFor(() => watcher.doc.getText('notes:frame').toString() === 'ranking problem', { what: 'watcher converges' })
+    raw.send(frame(first)) // a duplicate: changes nothing
+    raw.send(frame(second))
+    await sleep(100)
+    await server.store.flush()
+    const logged = await server.deps.db.select({ n: count() }).from(yjsUpdates).where(eq(yjsUpdates.roomId, room.id))
+    expect(logged[0]!.n).toBe(2)
+    raw.close()
+    // Replayed from the log in order (which holds them out of order), the document is whole.
+    const rows = await server.deps.db.select({ bytes: yjsUpdates.bytes }).from(yjsUpdates).where(eq(yjsUpdates.roomId, room.id)).orderBy(yjsUpdates.seq)
+    const replayed = new Y.Doc()
+    for (const r of rows) Y.applyUpdate(replayed, r.bytes)
+    expect(replayed.getText('notes:frame').toString()).toBe('ranking problem')
   })
 })
