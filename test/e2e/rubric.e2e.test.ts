@@ -166,6 +166,9 @@ describe.skipIf(skipBrowserTests)('rubrics in the browser', () => {
       // A moment highlights its step in the rail.
       await moment.getByRole('button').first().click()
       await i.locator('nav[aria-label="Interview steps"] li.flash[data-step="clarify"]').waitFor()
+      // …and opens the replay at that moment.
+      const replay = await moment.getByRole('link', { name: /Watch the replay from/ }).getAttribute('href')
+      expect(replay).toMatch(/^\/r\/[a-z0-9]+\/replay\?round=1&t=\d{13}#token=/)
       await screenshot(i, '21-rubric-evidence-links')
     })
 

@@ -29,6 +29,7 @@ describe('parseRoute', () => {
   it('links to a round of a replay or report with the token in the fragment', () => {
     expect(roomPageLink('replay', 'abc', 't.1', 2)).toBe('/r/abc/replay?round=2#token=t.1')
     expect(roomPageLink('report', 'abc', 'a b')).toBe('/r/abc/report#token=a%20b')
+    expect(roomPageLink('replay', 'abc', 't.1', 1, 1_767_000_000_123.4)).toBe('/r/abc/replay?round=1&t=1767000000123#token=t.1')
     expect(tokenFromHash(new URL('http://x' + roomPageLink('report', 'abc', 'a+b/c')).hash)).toBe('a+b/c')
     expect(roundFromSearch('?round=3')).toBe(3)
     expect(roundFromSearch('?round=0')).toBeNull()

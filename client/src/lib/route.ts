@@ -56,8 +56,12 @@ export function roomToken(roomId: string, hash: string, store: KeyValueStore): s
  * A room's replay or report page for a round, carrying the token in the fragment so it opens in
  * a new tab too (a tab's remembered token does not travel with the link).
  */
-export function roomPageLink(page: 'replay' | 'report', roomId: string, token: string, round?: number): string {
-  return `/r/${encodeURIComponent(roomId)}/${page}${round ? `?round=${round}` : ''}#token=${encodeURIComponent(token)}`
+export function roomPageLink(page: 'replay' | 'report', roomId: string, token: string, round?: number, at?: number): string {
+  const query = new URLSearchParams()
+  if (round) query.set('round', String(round))
+  if (at !== undefined) query.set('t', String(Math.round(at)))
+  const search = query.size > 0 ? `?${query}` : ''
+  return `/r/${encodeURIComponent(roomId)}/${page}${search}#token=${encodeURIComponent(token)}`
 }
 
 /** `?round=2` → 2; null when absent or not a positive integer. */
