@@ -10,6 +10,8 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import * as encoding from 'lib0/encoding'
+import * as syncProtocol from 'y-protocols/sync'
 import * as Y from 'yjs'
 import { type DocConnection, LiveDoc } from '../server/collab/live-doc.js'
 import { loadConfig } from '../server/config.js'
@@ -24,6 +26,13 @@ const SEEKS = 40
 function lcg(seed: number) {
   let s = seed >>> 0
   return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32)
+}
+
+function updateMessage(update: Uint8Array): Uint8Array {
+  const e = encoding.createEncoder()
+  encoding.writeVarUint(e, 0)
+  syncProtocol.writeUpdate(e, update)
+  return encoding.toUint8Array(e)
 }
 
 const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!
@@ -47,7 +56,9 @@ try {
   for (const p of people) {
     p.doc.on('update', (update: Uint8Array, origin: unknown) => {
       if (origin === 'remote') return
-      Y.applyUpdate(live.ydoc, update, p.conn)
+      // As a socket delivers it: a y-websocket update message through LiveDoc.receive (check,
+      // apply, log, relay), so the log is written by the server's own hot path.
+      live.receive(p.conn, updateMessage(update))
       for (const q of people) if (q !== p) Y.applyUpdate(q.doc, update, 'remote')
     })
   }
@@ -113,6 +124,9 @@ try {
     parts.keyframeBytes = stored.keyframe?.state.length ?? 0
     parts.tail = stored.tail.length
     doc.destroy()
+    // Guard against measuring an empty log (as happened when the server stopped logging updates
+    // that bypass LiveDoc.receive): every generated update must be there.
+    if (stored.lastSeq < N) throw new Error(`the log holds ${stored.lastSeq} updates, not ${N}: the updates did not reach the log`)
   }
   if (process.env.BENCH_DETAIL) console.log(`  load parts: query ${fmt(pct(parts.query, 50))}, apply ${fmt(pct(parts.apply, 50))}, keyframe ${parts.keyframeBytes} bytes, tail ${parts.tail}`)
 
