@@ -105,7 +105,7 @@ export function renderMarkdown(res: BenchResults): string {
     out.push('| server | capacity (rooms) | stopped at | steps: rooms → p99 ms (server CPU %, generator CPU %) |', '|---|---|---|---|')
     const ref = res.capacity.find((c) => c.kind === 'reference')
     for (const c of res.capacity) {
-      const cap = c.capacity > 0 ? String(c.capacity) : `< ${c.steps[0]?.rooms ?? '?'}`
+      const cap = c.outOfTime ? `≥ ${c.capacity}` : c.capacity > 0 ? String(c.capacity) : `< ${c.steps[0]?.rooms ?? '?'}`
       const vs = ref && c.kind !== 'reference' && ref.capacity > 0 ? ` (${ratio(c.capacity, ref.capacity)}× reference)` : ''
       const steps = c.steps.map((s) => `${s.rooms} → ${ms(s.p99)} (${num(s.serverCpuPercent)}%, ${num(s.generatorCpuPercent)}%)`).join('; ')
       out.push(`| ${KIND_LABEL[c.kind]} | ${cap}${vs} | ${c.stoppedBecause || 'every step passed'} | ${steps} |`)

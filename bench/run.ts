@@ -18,7 +18,7 @@ import { GeneratorProcess } from './load/generator-process.js'
 import { coreTimes, cpuMicros, machineLoad } from './proc.js'
 import { type BenchResults, renderMarkdown } from './report.js'
 import { type CapacityResult, type LoadSettings, type PointResult, runCapacity, runPoint, runSocketIo, type SocketIoResult } from './scenarios.js'
-import { createBenchDatabase, dropStaleBenchDatabases, KIND_LABEL, postgresUnavailable, type ServerKind } from './servers.js'
+import { createBenchDatabase, dropStaleBenchDatabases, KIND_LABEL, postgresUnavailable, type ServerKind, snapshotStepwise, stepwiseCodeRoot } from './servers.js'
 
 const ROOT = new URL('..', import.meta.url).pathname
 const started = performance.now()
@@ -117,7 +117,9 @@ const cpuModel = (() => {
   return m?.[1] ?? cpus()[0]?.model ?? 'unknown'
 })()
 const loadBefore = machineLoad()
+// What is measured is the code as it is now: edits made while the bench runs do not change it.
 const gitAtStart = gitLine()
+snapshotStepwise()
 
 if (kinds.includes('postgres')) {
   const why = await postgresUnavailable()
@@ -185,15 +187,18 @@ try {
   }
 
   if (doCapacity) {
-    if (elapsedS() + 150 > budgetS) notes.push(`capacity ramp skipped: the time budget (${budgetS} s) would be exceeded`)
+    if (elapsedS() + 90 > budgetS) notes.push(`capacity ramp skipped: the time budget (${budgetS} s) would be exceeded`)
     else {
-      // Reference first, then Stepwise: one ramp each.
-      for (const kind of [...kinds].sort((a, b) => (a === 'reference' ? -1 : b === 'reference' ? 1 : 0))) {
+      // Reference first, then Stepwise: one ramp each, each with an equal share of the time left.
+      const ramps = [...kinds].sort((a, b) => (a === 'reference' ? -1 : b === 'reference' ? 1 : 0))
+      for (const [i, kind] of ramps.entries()) {
         await ensureGenerator()
         log(`capacity ramp on ${KIND_LABEL[kind]}: ${capacitySteps.join(', ')} rooms`)
         await waitForQuiet()
         try {
-          const c = await runCapacity(gen, kind, capacitySteps, capacitySettings, 100)
+          // Leave time for socket.io and replay-seek after the ramps.
+          const left = started + (budgetS - 45) * 1000 - performance.now()
+          const c = await runCapacity(gen, kind, capacitySteps, capacitySettings, 100, performance.now() + left / (ramps.length - i))
           capacity.push(c)
           for (const s of c.steps) {
             log(`  ${s.rooms} rooms: p99 ${s.p99.toFixed(1)} ms, server CPU ${s.serverCpuPercent.toFixed(0)}%, generator ${s.generatorCpuPercent.toFixed(0)}%${s.problems.length ? ` [${s.problems.join('; ')}]` : ''}`)
@@ -250,7 +255,7 @@ async function runReplaySeek(kind: ServerKind): Promise<string[]> {
     const env: NodeJS.ProcessEnv = { ...process.env }
     delete env.DATABASE_URL
     if (db) env.DATABASE_URL = db.url
-    const child = spawn(process.execPath, ['--import', 'tsx', 'bench/replay-seek.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = spawn(process.execPath, ['--import', 'tsx', 'bench/replay-seek.ts'], { cwd: stepwiseCodeRoot(), env, stdio: ['ignore', 'pipe', 'pipe'] })
     let out = ''
     let err = ''
     child.stdout.on('data', (d: Buffer) => (out += d.toString()))
@@ -269,7 +274,7 @@ const loadAfter = machineLoad()
 const totalS = elapsedS()
 const results: BenchResults = {
   header: [
-    `${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC; ${cpus().length} cores (${cpuModel}), Node ${process.version}; Stepwise ${gitAtStart}${gitLine() !== gitAtStart ? ` at the start, ${gitLine()} at the end (the code changed during the run)` : ''}`,
+    `${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC; ${cpus().length} cores (${cpuModel}), Node ${process.version}; Stepwise ${gitAtStart} (a copy taken when the run began)`,
     `machine load average before ${loadBefore.loadavg}, after ${loadAfter.loadavg}${loadBefore.busy.length ? `; busy before: ${loadBefore.busy.join(' | ')}` : ''}`,
     `whole run ${totalS.toFixed(0)} s${full ? '' : ` (partial: ${process.argv.slice(2).join(' ')})`}; ${quietWaitedS.toFixed(0)} s of it waiting for other processes to calm down`,
   ],
@@ -292,5 +297,13 @@ const outPath = opt.out ?? join(ROOT, 'bench/results', full ? 'latest.md' : 'par
 mkdirSync(join(outPath, '..'), { recursive: true })
 writeFileSync(outPath, markdown + '\n')
 writeFileSync(outPath.replace(/\.md$/, '.json'), JSON.stringify(results, null, 1) + '\n')
+// A full run also refreshes the table in bench/README.md (between its latest:start/end markers).
+if (full && !opt.out) {
+  const readmePath = join(ROOT, 'bench/README.md')
+  const readme = readFileSync(readmePath, 'utf8')
+  const table = markdown.replace(/^## .*\n\n/, '').replace(/^### /gm, '#### ')
+  const updated = readme.replace(/(<!-- latest:start -->\n)[\s\S]*?(<!-- latest:end -->)/, (_, start: string, end: string) => `${start}${table}\n${end}`)
+  if (updated !== readme) writeFileSync(readmePath, updated)
+}
 log(`written to ${outPath.replace(ROOT, '')} (and .json); whole run ${totalS.toFixed(0)} s`)
 process.exit(0)

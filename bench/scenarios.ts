@@ -272,6 +272,8 @@ export interface CapacityResult {
   capacity: number
   /** Why the ramp stopped ('' when every step passed). */
   stoppedBecause: string
+  /** The ramp ran out of time: the capacity is at least `capacity`. */
+  outOfTime?: boolean
 }
 
 async function capacityWindow(gen: GeneratorProcess, server: BenchServer, kind: ServerKind, step: number, s: LoadSettings): Promise<CapacityStep> {
@@ -302,13 +304,26 @@ async function capacityWindow(gen: GeneratorProcess, server: BenchServer, kind: 
 }
 
 /** One server; rooms added step by step (created as the ramp needs them), a window at each step. */
-export async function runCapacity(gen: GeneratorProcess, kind: ServerKind, steps: number[], s: LoadSettings, p99LimitMs: number): Promise<CapacityResult> {
+export async function runCapacity(
+  gen: GeneratorProcess,
+  kind: ServerKind,
+  steps: number[],
+  s: LoadSettings,
+  p99LimitMs: number,
+  /** performance.now() after which no further step starts. */
+  deadline = Number.POSITIVE_INFINITY,
+): Promise<CapacityResult> {
   return withServer(kind, async (server) => {
     const probeRooms = await server.createRooms(s.probeRooms)
     const result: CapacityResult = { kind, steps: [], capacity: 0, stoppedBecause: '' }
     let open = 0
     try {
       for (const step of steps) {
+        if (result.steps.length > 0 && performance.now() + s.warmupMs + 2 * s.windowMs + 5000 > deadline) {
+          result.stoppedBecause = `time budget (next step: ${step} rooms)`
+          result.outOfTime = true
+          break
+        }
         // Rooms are created as the ramp needs them (a ramp that stops early does not pay for 1,600).
         const fresh = await server.createRooms(step - open)
         const connected = await gen.request({

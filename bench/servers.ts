@@ -6,7 +6,7 @@
  * The pid we measure is the server's own node process (`taskset` execs it, keeping the pid).
  */
 import { type ChildProcess, spawn } from 'node:child_process'
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -22,6 +22,26 @@ export const KIND_LABEL: Record<ServerKind, string> = {
 }
 
 const ROOT = new URL('..', import.meta.url).pathname
+/** Where Stepwise is run from: the repository, or the snapshot taken by `snapshotStepwise()`. */
+let stepwiseRoot = ROOT
+
+/**
+ * Copies the server's code as it is now (server/, shared/, migrations/, the bench and the test
+ * helpers it imports, package.json, tsconfig.json; node_modules linked) to a temporary directory
+ * and runs Stepwise from there, so edits made to the working tree while the bench runs do not
+ * change what it measures. Returns the directory (removed when the bench exits).
+ */
+export function snapshotStepwise(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'stepwise-bench-code-'))
+  for (const part of ['server', 'shared', 'migrations', 'bench', 'test/helpers', 'package.json', 'tsconfig.json']) {
+    cpSync(join(ROOT, part), join(dir, part), { recursive: true, filter: (src) => !src.includes('/bench/results') })
+  }
+  symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'))
+  stepwiseRoot = dir
+  process.on('exit', () => rmSync(dir, { recursive: true, force: true }))
+  return dir
+}
+export const stepwiseCodeRoot = () => stepwiseRoot
 const GC_PRELOAD = join(ROOT, 'bench/preload/gc-on-signal.mjs')
 const START_TIMEOUT_MS = 60_000
 /** BENCH_SERVER_PROF=<dir>: servers run with --cpu-prof and write their profiles there on exit. */
@@ -186,7 +206,7 @@ async function startStepwise(kind: 'pglite' | 'postgres'): Promise<BenchServer> 
   const database = db?.name
   if (db) env.DATABASE_URL = db.url
   const child = spawn('taskset', ['-c', SERVER_CORE, process.execPath, ...profArgs(), '--expose-gc', '--import', GC_PRELOAD, '--import', 'tsx', 'server/main.ts'], {
-    cwd: ROOT,
+    cwd: stepwiseRoot,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
   })
