@@ -48,19 +48,19 @@ export function postgresBackendsCpuMicros(database: string): number {
   return total
 }
 
-/** Load average and the busiest other processes, to say how quiet the machine was. */
-export function machineLoad(): { loadavg: string; busy: string[] } {
+/** Load average, and the processes (other than this one and its parent) busiest over the next `ms`. */
+export async function machineLoad(ms = 1000): Promise<{ loadavg: string; busy: string[] }> {
   const loadavg = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')
-  let busy: string[] = []
-  try {
-    busy = execFileSync('ps', ['-eo', 'pcpu,pid,args', '--sort=-pcpu', '--no-headers'], { encoding: 'utf8' })
-      .split('\n')
-      .filter((l) => l.trim() && Number(l.trim().split(/\s+/)[0]) >= 5 && !l.includes(` ${process.pid} `))
-      .slice(0, 5)
-      .map((l) => l.trim().slice(0, 120))
-  } catch {
-    // ps missing: leave it out
-  }
+  const p0 = allProcessesCpu()
+  await new Promise((r) => setTimeout(r, ms))
+  const p1 = allProcessesCpu()
+  const busy = [...p1]
+    .filter(([pid]) => pid !== process.pid && pid !== process.ppid)
+    .map(([pid, p]) => ({ cmd: p.cmd, share: ((p.cpu - (p0.get(pid)?.cpu ?? p.cpu)) / (ms * 1000)) * 100 }))
+    .filter((p) => p.share >= 5)
+    .sort((a, b) => b.share - a.share)
+    .slice(0, 3)
+    .map((p) => `${p.share.toFixed(0)}% ${p.cmd}`)
   return { loadavg, busy }
 }
 

@@ -100,6 +100,28 @@ export function renderMarkdown(res: BenchResults): string {
     }
   }
 
+  // Per-room figures at one point carry the fixed cost of being under load at all (buffers, JIT
+  // code, a database connection's caches); the slope between the smallest and largest point does not.
+  const [fewest, most] = [roomCounts[0], roomCounts.at(-1)]
+  if (fewest !== undefined && most !== undefined && most > fewest) {
+    const slope = (kind: ServerKind, f: (r: PointResult) => number) => {
+      const at = (rooms: number) => median(res.points.filter((p) => p.kind === kind && p.rooms === rooms).map(f))
+      return (at(most) - at(fewest)) / (most - fewest)
+    }
+    const rss = (r: PointResult) => r.load.rss - r.baseline.rss
+    const heap = (r: PointResult) => r.load.heapUsed - r.baseline.heapUsed
+    const ref = kinds.includes('reference') ? { rss: slope('reference', rss), heap: slope('reference', heap) } : null
+    out.push(`### Memory per extra room (slope from ${fewest} to ${most} rooms, medians; after a forced GC)`, '')
+    out.push('| server | RSS kB per extra room | V8 heap kB per extra room | RSS vs reference | heap vs reference | ≤ 200 kB/room |', '|---|---|---|---|---|---|')
+    for (const kind of kinds) {
+      const r = slope(kind, rss)
+      const h = slope(kind, heap)
+      const vs = (a: number, b: number | undefined) => (ref && kind !== 'reference' && b !== undefined ? ratio(a, b) : '–')
+      out.push(`| ${KIND_LABEL[kind]} | ${kB(r)} | ${kB(h)} | ${vs(r, ref?.rss)} | ${vs(h, ref?.heap)} | ${r <= MEMORY_TARGET ? 'yes' : '**no**'} |`)
+    }
+    out.push('')
+  }
+
   if (res.capacity.length > 0) {
     out.push(`### Capacity: the largest room count with p99 under ${P99_TARGET_MS} ms (one ramp per server)`, '')
     out.push('| server | capacity (rooms) | stopped at | steps: rooms → p99 ms (server CPU %, generator CPU %) |', '|---|---|---|---|')

@@ -39,8 +39,31 @@ const { values: opt } = parseArgs({
     'no-replay': { type: 'boolean', default: false },
     budget: { type: 'string' },
     out: { type: 'string' },
+    render: { type: 'string' },
   },
 })
+
+// --render <results.json>: only re-render a run's markdown (e.g. after changing report.ts).
+if (opt.render) {
+  const results = JSON.parse(readFileSync(opt.render, 'utf8')) as BenchResults
+  const markdown = renderMarkdown(results)
+  console.log(markdown)
+  writeResults(markdown, opt.render.replace(/\.json$/, '.md'), null, /latest\.json$/.test(opt.render))
+  process.exit(0)
+}
+
+/** Writes the markdown (and the JSON when given); a full run also refreshes the table in bench/README.md. */
+function writeResults(markdown: string, mdPath: string, results: BenchResults | null, updateReadme: boolean): void {
+  mkdirSync(join(mdPath, '..'), { recursive: true })
+  writeFileSync(mdPath, markdown + '\n')
+  if (results) writeFileSync(mdPath.replace(/\.md$/, '.json'), JSON.stringify(results, null, 1) + '\n')
+  if (!updateReadme) return
+  const readmePath = join(ROOT, 'bench/README.md')
+  const readme = readFileSync(readmePath, 'utf8')
+  const table = markdown.replace(/^## .*\n\n/, '').replace(/^### /gm, '#### ')
+  const updated = readme.replace(/(<!-- latest:start -->\n)[\s\S]*?(<!-- latest:end -->)/, (_, start: string, end: string) => `${start}${table}\n${end}`)
+  if (updated !== readme) writeFileSync(readmePath, updated)
+}
 
 const full = !opt.quick && !opt.kinds && !opt.rooms && !opt.reps && !opt.warmup && !opt.window && !opt.capacity && !opt['no-capacity'] && !opt['no-socketio'] && !opt['no-replay']
 const list = (s: string | undefined, dflt: string) => (s ?? dflt).split(',').map((x) => x.trim()).filter(Boolean)
@@ -116,7 +139,7 @@ const cpuModel = (() => {
   const m = /^model name\s*:\s*(.*)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'))
   return m?.[1] ?? cpus()[0]?.model ?? 'unknown'
 })()
-const loadBefore = machineLoad()
+const loadBefore = await machineLoad()
 // What is measured is the code as it is now: edits made while the bench runs do not change it.
 const gitAtStart = gitLine()
 snapshotStepwise()
@@ -270,12 +293,12 @@ async function runReplaySeek(kind: ServerKind): Promise<string[]> {
   }
 }
 
-const loadAfter = machineLoad()
+const loadAfter = await machineLoad()
 const totalS = elapsedS()
 const results: BenchResults = {
   header: [
     `${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC; ${cpus().length} cores (${cpuModel}), Node ${process.version}; Stepwise ${gitAtStart} (a copy taken when the run began)`,
-    `machine load average before ${loadBefore.loadavg}, after ${loadAfter.loadavg}${loadBefore.busy.length ? `; busy before: ${loadBefore.busy.join(' | ')}` : ''}`,
+    `machine load average before ${loadBefore.loadavg}, after ${loadAfter.loadavg}; busiest other processes in the second before: ${loadBefore.busy.join(', ') || 'none over 5%'}, after: ${loadAfter.busy.join(', ') || 'none over 5%'}`,
     `whole run ${totalS.toFixed(0)} s${full ? '' : ` (partial: ${process.argv.slice(2).join(' ')})`}; ${quietWaitedS.toFixed(0)} s of it waiting for other processes to calm down`,
   ],
   settings: [
@@ -294,16 +317,6 @@ const results: BenchResults = {
 const markdown = renderMarkdown(results)
 console.log(markdown)
 const outPath = opt.out ?? join(ROOT, 'bench/results', full ? 'latest.md' : 'partial.md')
-mkdirSync(join(outPath, '..'), { recursive: true })
-writeFileSync(outPath, markdown + '\n')
-writeFileSync(outPath.replace(/\.md$/, '.json'), JSON.stringify(results, null, 1) + '\n')
-// A full run also refreshes the table in bench/README.md (between its latest:start/end markers).
-if (full && !opt.out) {
-  const readmePath = join(ROOT, 'bench/README.md')
-  const readme = readFileSync(readmePath, 'utf8')
-  const table = markdown.replace(/^## .*\n\n/, '').replace(/^### /gm, '#### ')
-  const updated = readme.replace(/(<!-- latest:start -->\n)[\s\S]*?(<!-- latest:end -->)/, (_, start: string, end: string) => `${start}${table}\n${end}`)
-  if (updated !== readme) writeFileSync(readmePath, updated)
-}
+writeResults(markdown, outPath, results, full && !opt.out)
 log(`written to ${outPath.replace(ROOT, '')} (and .json); whole run ${totalS.toFixed(0)} s`)
 process.exit(0)
