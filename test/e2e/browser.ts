@@ -1,5 +1,8 @@
 import { existsSync, mkdirSync } from 'node:fs'
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
+import { afterAll, beforeAll } from 'vitest'
+import { waitFor } from '../helpers/clients.js'
+import { startTestServer, type TestServer } from '../helpers/server.js'
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 export const hasChromium = existsSync(CHROMIUM_PATH)
@@ -35,3 +38,41 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(SHOTS_DIR, { recursive: true })
   await page.screenshot({ path: `${SHOTS_DIR}/${name}.png` })
 }
+
+/**
+ * A server and a browser for the enclosing describe block: started before its first test (after
+ * any earlier beforeAll), closed after its last. Tests read `env.server` and `env.browser`, and
+ * may swap `env.server` for a restarted one.
+ */
+export function serverAndBrowser(start: () => Promise<TestServer> = () => startTestServer()): { server: TestServer; browser: Browser } {
+  const env = {} as { server: TestServer; browser: Browser }
+  beforeAll(async () => {
+    if (!hasChromium) throw new Error(MISSING_CHROMIUM)
+    env.server = await start()
+    env.browser = await launchBrowser()
+  })
+  afterAll(async () => {
+    await env.browser?.close()
+    await env.server?.stop()
+  })
+  return env
+}
+
+/** Polls at a pace a browser can keep up with, with a name for the failure message. */
+export const until = <T>(check: () => T | Promise<T>, what: string, timeout = 15_000) => waitFor(check, { timeout, interval: 100, what })
+
+export async function live(page: Page): Promise<void> {
+  await page.locator('[data-testid=connection]', { hasText: 'Live' }).waitFor({ timeout: 20_000 })
+}
+
+/** Opens an invite link, joins under `name` and waits until the room is live. */
+export async function join(page: Page, link: string, name: string): Promise<void> {
+  await page.goto(link)
+  await page.locator('#display-name').fill(name)
+  await page.getByRole('button', { name: 'Join room' }).click()
+  await live(page)
+}
+
+export const nodeLabels = (page: Page) => page.locator('.svelte-flow__node .label').allInnerTexts()
+export const sharedNotes = (page: Page) => page.locator('[data-testid=shared-notes] .cm-content').innerText()
+export const rubricPanel = (page: Page) => page.locator('[data-testid=rubric]')

@@ -1,12 +1,10 @@
-import type { Browser, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Page } from 'playwright-core'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { api } from '../helpers/clients.js'
-import { startTestServer, type TestServer } from '../helpers/server.js'
-import { hasChromium, launchBrowser, MISSING_CHROMIUM, newPerson, screenshot, skipBrowserTests } from './browser.js'
+import { newPerson, screenshot, serverAndBrowser, skipBrowserTests } from './browser.js'
 
 describe.skipIf(skipBrowserTests)('custom kits in the browser', () => {
-  let server: TestServer
-  let browser: Browser
+  const env = serverAndBrowser()
   let page: Page
   let kitId: string
   let editLink: string
@@ -15,22 +13,15 @@ describe.skipIf(skipBrowserTests)('custom kits in the browser', () => {
   const errors: Record<string, string[]> = {}
 
   beforeAll(async () => {
-    if (!hasChromium) throw new Error(MISSING_CHROMIUM)
-    server = await startTestServer()
-    browser = await launchBrowser()
-    const person = await newPerson(browser)
+    const person = await newPerson(env.browser)
     page = person.page
     errors.maker = person.errors
-  })
-  afterAll(async () => {
-    await browser?.close()
-    await server?.stop()
   })
 
   const step = (i: number) => page.locator(`li[data-step-index="${i}"]`)
 
   it('says what is missing, field by field, before anything is created', async () => {
-    await page.goto(`${server.url}/`)
+    await page.goto(`${env.server.url}/`)
     await page.getByRole('link', { name: 'Create a kit' }).click()
     await page.getByRole('heading', { name: 'Create an interview kit' }).waitFor()
     await screenshot(page, '40-kit-new')
@@ -42,7 +33,7 @@ describe.skipIf(skipBrowserTests)('custom kits in the browser', () => {
     }
     expect(await page.locator('.form-error').innerText()).toMatch(/fields need attention/)
     await screenshot(page, '41-kit-errors')
-    expect((await api(server.url, '/api/kits')).body.kits).toHaveLength(1)
+    expect((await api(env.server.url, '/api/kits')).body.kits).toHaveLength(1)
   })
 
   it('creates a kit with two steps, hands over its edit link, and the landing page offers it', async () => {
@@ -73,10 +64,10 @@ describe.skipIf(skipBrowserTests)('custom kits in the browser', () => {
     const done = page.getByTestId('kit-published')
     await done.waitFor()
     editLink = await page.getByTestId('edit-link').inputValue()
-    expect(editLink).toMatch(new RegExp(`^${server.url}/kits/ads-ranking-loop-[a-z0-9]+#edit=.+`))
+    expect(editLink).toMatch(new RegExp(`^${env.server.url}/kits/ads-ranking-loop-[a-z0-9]+#edit=.+`))
     kitId = new URL(editLink).pathname.split('/')[2]!
     await screenshot(page, '43-kit-created')
-    const stored = await api(server.url, `/api/kits/${kitId}`)
+    const stored = await api(env.server.url, `/api/kits/${kitId}`)
     expect(stored.body.kit).toMatchObject({ id: kitId, version: 1, title: 'Ads ranking loop', steps: [{ key: 'scope-the-problem', minutes: 10, prompts: ['Business objective', 'Scale and latency'] }, { key: 'rank', minutes: 20 }] })
 
     await page.getByRole('link', { name: 'Create a room with this kit' }).click()
@@ -90,12 +81,12 @@ describe.skipIf(skipBrowserTests)('custom kits in the browser', () => {
     const link = await page.locator('#link-interviewer').inputValue()
     roomId = new URL(link).pathname.split('/')[2]!
     interviewerToken = new URL(link).hash.replace('#token=', '')
-    const room = await api(server.url, `/api/rooms/${roomId}`, { token: interviewerToken })
+    const room = await api(env.server.url, `/api/rooms/${roomId}`, { token: interviewerToken })
     expect(room.body.kit).toMatchObject({ id: kitId, version: 1 })
   })
 
   it('publishes a new version from this device; the room keeps the version it was made with', async () => {
-    await page.goto(`${server.url}/`)
+    await page.goto(`${env.server.url}/`)
     await page.locator(`#kit option[value="${kitId}"]`).waitFor({ state: 'attached' })
     await page.locator('#kit').selectOption(kitId)
     await page.getByRole('link', { name: 'Edit this kit' }).click()
@@ -105,15 +96,15 @@ describe.skipIf(skipBrowserTests)('custom kits in the browser', () => {
     await page.getByRole('button', { name: 'Publish version 2' }).click()
     await page.getByRole('heading', { name: /Version 2 published/ }).waitFor()
     await screenshot(page, '45-kit-version-2')
-    expect((await api(server.url, `/api/kits/${kitId}`)).body.kit).toMatchObject({ version: 2, steps: [{}, { minutes: 25 }] })
-    const room = await api(server.url, `/api/rooms/${roomId}`, { token: interviewerToken })
+    expect((await api(env.server.url, `/api/kits/${kitId}`)).body.kit).toMatchObject({ version: 2, steps: [{}, { minutes: 25 }] })
+    const room = await api(env.server.url, `/api/rooms/${roomId}`, { token: interviewerToken })
     expect(room.body.kit).toMatchObject({ version: 1, steps: [{}, { minutes: 20 }] })
   })
 
   it('shows a kit read-only without its edit link, and editable with it', async () => {
-    const other = await newPerson(browser)
+    const other = await newPerson(env.browser)
     errors.other = other.errors
-    await other.page.goto(`${server.url}/kits/${kitId}`)
+    await other.page.goto(`${env.server.url}/kits/${kitId}`)
     await other.page.getByText('You are reading this kit.').waitFor()
     expect(await other.page.getByRole('button', { name: /Publish/ }).count()).toBe(0)
     // Hints and anchors stay with whoever holds the edit link.
@@ -124,7 +115,7 @@ describe.skipIf(skipBrowserTests)('custom kits in the browser', () => {
     await other.page.getByRole('button', { name: 'Publish version 3' }).waitFor()
 
     // Starting from the built-in kit copies its seven steps.
-    await other.page.goto(`${server.url}/kits/new`)
+    await other.page.goto(`${env.server.url}/kits/new`)
     await other.page.getByRole('link', { name: 'Start from the built-in kit' }).click()
     await other.page.locator('li[data-step-index="6"]').waitFor()
     expect(await other.page.locator('#title').inputValue()).toMatch(/\(copy\)$/)

@@ -1,47 +1,27 @@
-import type { Browser, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { api, createRoom, type CreatedRoom, waitFor } from '../helpers/clients.js'
-import { startTestServer, type TestServer } from '../helpers/server.js'
-import { hasChromium, launchBrowser, MISSING_CHROMIUM, newPerson, screenshot, skipBrowserTests } from './browser.js'
+import type { Page } from 'playwright-core'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { api, createRoom, type CreatedRoom } from '../helpers/clients.js'
+import { join, live, newPerson, nodeLabels, rubricPanel, screenshot, serverAndBrowser, skipBrowserTests, until } from './browser.js'
 
-const until = <T>(check: () => T | Promise<T>, what: string, timeout = 15_000) => waitFor(check, { timeout, interval: 100, what })
-
-async function join(page: Page, link: string, name: string): Promise<void> {
-  await page.goto(link)
-  await page.locator('#display-name').fill(name)
-  await page.getByRole('button', { name: 'Join room' }).click()
-  await live(page)
-}
-const live = (page: Page) => page.locator('[data-testid=connection]', { hasText: 'Live' }).waitFor({ timeout: 20_000 })
 const roleChip = (page: Page) => page.getByTestId('your-role').innerText()
-const nodeLabels = (page: Page) => page.locator('.svelte-flow__node .label').allInnerTexts()
-const rubric = (page: Page) => page.locator('[data-testid=rubric]')
 
 describe.skipIf(skipBrowserTests)('peer practice in the browser: feedback and swapping roles', () => {
-  let server: TestServer
-  let browser: Browser
+  const env = serverAndBrowser()
   let created: CreatedRoom
   let a: Page
   let g: Page
   const errors: Record<string, string[]> = {}
 
   beforeAll(async () => {
-    if (!hasChromium) throw new Error(MISSING_CHROMIUM)
-    server = await startTestServer()
-    browser = await launchBrowser()
-    created = await createRoom(server.url, { questionId: 'visual-search', level: 'mid', title: 'Practice: Ada and Grace' })
-    const ada = await newPerson(browser)
-    const grace = await newPerson(browser)
+    created = await createRoom(env.server.url, { questionId: 'visual-search', level: 'mid', title: 'Practice: Ada and Grace' })
+    const ada = await newPerson(env.browser)
+    const grace = await newPerson(env.browser)
     errors.ada = ada.errors
     errors.grace = grace.errors
     a = ada.page
     g = grace.page
     await join(a, created.links.interviewer, 'Ada')
     await join(g, created.links.candidate, 'Grace')
-  })
-  afterAll(async () => {
-    await browser?.close()
-    await server?.stop()
   })
 
   it('round 1: the candidate draws, the interviewer scores, submits and ends the interview', async () => {
@@ -50,19 +30,19 @@ describe.skipIf(skipBrowserTests)('peer practice in the browser: feedback and sw
     await a.getByRole('button', { name: 'Start' }).click()
 
     await a.getByRole('tab', { name: /Rubric/ }).click()
-    await rubric(a).locator('li.step[data-step=clarify] .head').click()
+    await rubricPanel(a).locator('li.step[data-step=clarify] .head').click()
     for (const [i, key] of ['3', '2', '4', '3', '0', '2', '1'].entries()) {
       await a.keyboard.press(key)
       if (i < 6) await a.keyboard.press('j')
     }
-    await rubric(a).getByRole('button', { name: 'Hire', exact: true }).click()
-    await rubric(a).getByRole('button', { name: 'Senior', exact: true }).click()
+    await rubricPanel(a).getByRole('button', { name: 'Hire', exact: true }).click()
+    await rubricPanel(a).getByRole('button', { name: 'Senior', exact: true }).click()
     await a.locator('#rubric-feedback').fill('Strong data section. Next time, say how you would monitor drift.')
-    await rubric(a).getByRole('button', { name: 'Submit rubric…' }).click()
+    await rubricPanel(a).getByRole('button', { name: 'Submit rubric…' }).click()
     await a.getByTestId('submit-dialog').getByRole('button', { name: 'Submit and lock' }).click()
     await until(async () => (await a.getByTestId('save-status').innerText()).includes('Submitted'), 'submitted')
     // Sharing waits for the end of the interview.
-    expect(await rubric(a).getByRole('button', { name: /Share feedback/ }).count()).toBe(0)
+    expect(await rubricPanel(a).getByRole('button', { name: /Share feedback/ }).count()).toBe(0)
 
     await a.getByRole('button', { name: 'End interview' }).click()
     await a.getByRole('dialog').getByRole('button', { name: 'End interview' }).click()
@@ -76,7 +56,7 @@ describe.skipIf(skipBrowserTests)('peer practice in the browser: feedback and sw
 
   it('shares the feedback, and the candidate sees it at once: scores with labels, recommendation, level and text, no evidence', async () => {
     await a.getByRole('button', { name: 'Open your rubric' }).click()
-    await rubric(a).getByRole('button', { name: 'Share feedback with the candidate…' }).click()
+    await rubricPanel(a).getByRole('button', { name: 'Share feedback with the candidate…' }).click()
     await screenshot(a, '32-peer-share-confirm')
     await a.getByRole('dialog').getByRole('button', { name: 'Share feedback' }).click()
     await a.getByTestId('feedback-shared').waitFor()
@@ -138,10 +118,10 @@ describe.skipIf(skipBrowserTests)('peer practice in the browser: feedback and sw
     await until(async () => (await a.locator('.timer .status').innerText()) === 'Running', 'Ada sees Grace run the clock')
     // Grace's round-2 rubric is her own and fresh.
     await g.getByRole('tab', { name: /Rubric/ }).click()
-    await rubric(g).locator('li.step').first().waitFor()
-    expect(await rubric(g).getAttribute('data-round')).toBe('2')
-    expect(await rubric(g).locator('li.step[data-score=""]').count()).toBe(7)
-    const r2 = await api(server.url, `/api/rooms/${created.room.id}`, { token: created.tokens.candidate })
+    await rubricPanel(g).locator('li.step').first().waitFor()
+    expect(await rubricPanel(g).getAttribute('data-round')).toBe('2')
+    expect(await rubricPanel(g).locator('li.step[data-score=""]').count()).toBe(7)
+    const r2 = await api(env.server.url, `/api/rooms/${created.room.id}`, { token: created.tokens.candidate })
     expect(r2.body).toMatchObject({ role: 'interviewer', room: { round: 2, questionId: picked } })
     await screenshot(g, '36-peer-round-2-grace-interviews')
     await screenshot(a, '37-peer-round-2-ada-answers')
@@ -155,9 +135,9 @@ describe.skipIf(skipBrowserTests)('peer practice in the browser: feedback and sw
     expect(await roleChip(a)).toBe('You: Interviewer')
     // Ada's round-1 rubric, locked, and the round-1 clock as it ended.
     await a.getByRole('tab', { name: /Rubric/ }).click()
-    expect(await rubric(a).getAttribute('data-round')).toBe('1')
-    await rubric(a).getByTestId('feedback-shared').waitFor()
-    expect(await rubric(a).locator('li.step[data-step=data]').getAttribute('data-score')).toBe('4')
+    expect(await rubricPanel(a).getAttribute('data-round')).toBe('1')
+    await rubricPanel(a).getByTestId('feedback-shared').waitFor()
+    expect(await rubricPanel(a).locator('li.step[data-step=data]').getAttribute('data-score')).toBe('4')
     expect(await a.locator('.timer .status').innerText()).toBe('Ended')
     await screenshot(a, '38-peer-round-1-read-only')
 

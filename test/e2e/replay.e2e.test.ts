@@ -1,9 +1,9 @@
-import type { Browser, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Page } from 'playwright-core'
+import { beforeAll, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { addNode, api, type ClientSocket, connectSocket, connectY, createRoom, type CreatedRoom, sleep, waitFor } from '../helpers/clients.js'
-import { startTestServer, type TestServer } from '../helpers/server.js'
-import { hasChromium, launchBrowser, MISSING_CHROMIUM, newPerson, screenshot, skipBrowserTests } from './browser.js'
+import { startTestServer } from '../helpers/server.js'
+import { newPerson, screenshot, serverAndBrowser, skipBrowserTests } from './browser.js'
 
 const until = <T>(check: () => T | Promise<T>, what: string, timeout = 15_000) => waitFor(check, { timeout, interval: 50, what })
 const nodeLabels = async (page: Page) => (await page.locator('.svelte-flow__node .label').allInnerTexts()).sort()
@@ -26,8 +26,7 @@ async function type(doc: Y.Doc, name: string, text: string): Promise<void> {
 }
 
 describe.skipIf(skipBrowserTests)('replay and report in the browser', () => {
-  let server: TestServer
-  let browser: Browser
+  const env = serverAndBrowser()
   let created: CreatedRoom
   let interviewer: { page: Page; errors: string[] }
   const errors: Record<string, string[]> = {}
@@ -37,13 +36,13 @@ describe.skipIf(skipBrowserTests)('replay and report in the browser', () => {
    * a few seconds apart, the next step, more edits, the end.
    */
   async function record(): Promise<void> {
-    created = await createRoom(server.url, { questionId: 'video-recommendation', level: 'senior', title: 'Replay practice' })
+    created = await createRoom(env.server.url, { questionId: 'video-recommendation', level: 'senior', title: 'Replay practice' })
     const { tokens } = created
-    const board = connectY(server.url, created.room.id, tokens.candidate)
-    const watcher = connectY(server.url, created.room.id, tokens.interviewer)
-    const priv = connectY(server.url, created.room.id, tokens.interviewer, { doc: 'private' })
+    const board = connectY(env.server.url, created.room.id, tokens.candidate)
+    const watcher = connectY(env.server.url, created.room.id, tokens.interviewer)
+    const priv = connectY(env.server.url, created.room.id, tokens.interviewer, { doc: 'private' })
     await Promise.all([board.synced, watcher.synced, priv.synced])
-    const { socket } = await connectSocket(server.url, tokens.interviewer, 'Ivy')
+    const { socket } = await connectSocket(env.server.url, tokens.interviewer, 'Ivy')
     const timer = async (socket: ClientSocket, type: string) => {
       const reply = (await socket.timeout(5000).emitWithAck('timer:command', { type } as never)) as { ok: boolean }
       expect(reply.ok).toBe(true)
@@ -64,7 +63,7 @@ describe.skipIf(skipBrowserTests)('replay and report in the browser', () => {
     await timer(socket, 'end')
     // Everything is stored before anyone replays it.
     await waitFor(() => Buffer.from(Y.encodeStateVector(board.doc)).equals(Buffer.from(Y.encodeStateVector(watcher.doc))), { what: 'edits relayed' })
-    await waitFor(async () => (await api(server.url, `/api/rooms/${created.room.id}/report`, { token: tokens.interviewer })).body.steps?.[1]?.privateNotes === 'Clear ML objective.', {
+    await waitFor(async () => (await api(env.server.url, `/api/rooms/${created.room.id}/report`, { token: tokens.interviewer })).body.steps?.[1]?.privateNotes === 'Clear ML objective.', {
       what: 'edits stored',
       timeout: 10_000,
     })
@@ -75,16 +74,9 @@ describe.skipIf(skipBrowserTests)('replay and report in the browser', () => {
   }
 
   beforeAll(async () => {
-    if (!hasChromium) throw new Error(MISSING_CHROMIUM)
-    server = await startTestServer()
-    browser = await launchBrowser()
     await record()
-    interviewer = await newPerson(browser)
+    interviewer = await newPerson(env.browser)
     errors.interviewer = interviewer.errors
-  })
-  afterAll(async () => {
-    await browser?.close()
-    await server?.stop()
   })
 
   it('the ended room links to the replay, which opens on the finished board with the steps on the scrubber', async () => {
@@ -99,7 +91,7 @@ describe.skipIf(skipBrowserTests)('replay and report in the browser', () => {
     await i.getByRole('button', { name: 'Review the board' }).click()
     expect(await i.getByTestId('replay-link').getAttribute('target')).toBe('_blank')
     await screenshot(i, '50b-room-header-links')
-    await i.goto(server.url + (await i.getByTestId('replay-link').getAttribute('href'))!)
+    await i.goto(env.server.url + (await i.getByTestId('replay-link').getAttribute('href'))!)
     await i.getByTestId('replay').waitFor()
     await until(async () => (await nodeLabels(i)).join('|') === 'Feature store|Mobile app|Ranker', 'the finished board')
     expect(i.url()).toContain(`/r/${created.room.id}/replay`)
@@ -200,17 +192,17 @@ describe.skipIf(skipBrowserTests)('replay and report in the browser', () => {
   })
 
   it('a candidate sees "not yet" before the feedback is shared, then the board only; an observer never', async () => {
-    const candidate = await newPerson(browser)
+    const candidate = await newPerson(env.browser)
     errors.candidate = candidate.errors
     const c = candidate.page
-    const replayOf = (token: string) => `${server.url}/r/${created.room.id}/replay#token=${token}`
+    const replayOf = (token: string) => `${env.server.url}/r/${created.room.id}/replay#token=${token}`
     await c.goto(replayOf(created.tokens.candidate))
     await c.getByRole('heading', { name: 'The replay is not open to you yet' }).waitFor()
     await screenshot(c, '56-replay-candidate-not-yet')
-    await c.goto(`${server.url}/r/${created.room.id}/report#token=${created.tokens.candidate}`)
+    await c.goto(`${env.server.url}/r/${created.room.id}/report#token=${created.tokens.candidate}`)
     await c.getByRole('heading', { name: 'The report is not open to you yet' }).waitFor()
 
-    const observer = await newPerson(browser)
+    const observer = await newPerson(env.browser)
     errors.observer = observer.errors
     await observer.page.goto(replayOf(created.tokens.observer))
     await observer.page.getByRole('heading', { name: /Observers do not see replays/ }).waitFor()
@@ -220,9 +212,9 @@ describe.skipIf(skipBrowserTests)('replay and report in the browser', () => {
     const path = `/api/rooms/${created.room.id}`
     const steps = Object.fromEntries(STEPS.map((k) => [k, { score: k === 'clarify' || k === 'frame' ? 3 : 'no_signal' }]))
     const token = created.tokens.interviewer
-    expect((await api(server.url, `${path}/rubrics/mine`, { token, method: 'PUT', body: { steps, recommendation: 'lean_hire', level: 'senior', feedback: 'Clear framing.' } })).status).toBe(200)
-    expect((await api(server.url, `${path}/rubrics/mine/submit`, { token, body: {} })).status).toBe(200)
-    expect((await api(server.url, `${path}/feedback/share`, { token, body: {} })).status).toBe(200)
+    expect((await api(env.server.url, `${path}/rubrics/mine`, { token, method: 'PUT', body: { steps, recommendation: 'lean_hire', level: 'senior', feedback: 'Clear framing.' } })).status).toBe(200)
+    expect((await api(env.server.url, `${path}/rubrics/mine/submit`, { token, body: {} })).status).toBe(200)
+    expect((await api(env.server.url, `${path}/feedback/share`, { token, body: {} })).status).toBe(200)
     await c.goto(replayOf(created.tokens.candidate))
     await c.getByTestId('replay').waitFor()
     await until(async () => (await nodeLabels(c)).length === 3, 'the board for the candidate')
@@ -241,8 +233,7 @@ describe.skipIf(skipBrowserTests)('replay and report in the browser', () => {
 })
 
 describe.skipIf(skipBrowserTests)('replay of a long interview (a server clock that runs fast)', () => {
-  let server: TestServer
-  let browser: Browser
+  const env = serverAndBrowser(() => startTestServer({ clock: () => now }))
   let created: CreatedRoom
   let now = Date.now()
   const errors: string[] = []
@@ -250,12 +241,12 @@ describe.skipIf(skipBrowserTests)('replay of a long interview (a server clock th
 
   /** Forty minutes of interview: seven steps planned, six reached, a six-minute silence in step 4. */
   async function record(): Promise<void> {
-    created = await createRoom(server.url, { questionId: 'video-recommendation', level: 'staff', title: 'Long loop' })
+    created = await createRoom(env.server.url, { questionId: 'video-recommendation', level: 'staff', title: 'Long loop' })
     const { tokens } = created
-    const board = connectY(server.url, created.room.id, tokens.candidate)
-    const watcher = connectY(server.url, created.room.id, tokens.interviewer)
+    const board = connectY(env.server.url, created.room.id, tokens.candidate)
+    const watcher = connectY(env.server.url, created.room.id, tokens.interviewer)
     await Promise.all([board.synced, watcher.synced])
-    const { socket } = await connectSocket(server.url, tokens.interviewer, 'Ivy')
+    const { socket } = await connectSocket(env.server.url, tokens.interviewer, 'Ivy')
     // The server stamps an edit when it receives it: the clock moves only once it has.
     const edit = async (fn: () => void, thenMs: number) => {
       fn()
@@ -291,25 +282,18 @@ describe.skipIf(skipBrowserTests)('replay of a long interview (a server clock th
     socket.disconnect()
     board.destroy()
     watcher.destroy()
-    await server.store.flush()
+    await env.server.store.flush()
   }
 
   beforeAll(async () => {
-    if (!hasChromium) throw new Error(MISSING_CHROMIUM)
-    server = await startTestServer({ clock: () => now })
-    browser = await launchBrowser()
     await record()
-  })
-  afterAll(async () => {
-    await browser?.close()
-    await server?.stop()
   })
 
   it('skips the silence in step 4 when playing at 32×, and shows time over plan', async () => {
-    const person = await newPerson(browser)
+    const person = await newPerson(env.browser)
     errors.push(...person.errors)
     const i = person.page
-    await i.goto(`${server.url}/r/${created.room.id}/replay#token=${created.tokens.interviewer}`)
+    await i.goto(`${env.server.url}/r/${created.room.id}/replay#token=${created.tokens.interviewer}`)
     await i.getByTestId('replay').waitFor()
     await until(async () => (await nodeLabels(i)).length === 6, 'the finished board')
     for (const step of STEPS.slice(0, 6)) expect(await i.locator(`[data-testid=scrubber] .seg[data-step=${step}]`).count()).toBeGreaterThan(0)

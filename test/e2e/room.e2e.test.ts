@@ -1,8 +1,8 @@
-import type { Browser, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { api, connectY, waitFor } from '../helpers/clients.js'
-import { startTestServer, type TestServer } from '../helpers/server.js'
-import { launchBrowser, MISSING_CHROMIUM, hasChromium, newPerson, screenshot, skipBrowserTests } from './browser.js'
+import type { Page } from 'playwright-core'
+import { describe, expect, it } from 'vitest'
+import { api, connectY } from '../helpers/clients.js'
+import { startTestServer } from '../helpers/server.js'
+import { join, live, newPerson, nodeLabels, screenshot, serverAndBrowser, sharedNotes, skipBrowserTests, until } from './browser.js'
 
 type Links = Record<'interviewer' | 'candidate' | 'observer', string>
 
@@ -12,22 +12,7 @@ async function readStream(stream: NodeJS.ReadableStream): Promise<Buffer> {
   return Buffer.concat(chunks)
 }
 
-const until = <T>(check: () => T | Promise<T>, what: string, timeout = 15_000) => waitFor(check, { timeout, interval: 100, what })
-
-async function join(page: Page, link: string, name: string): Promise<void> {
-  await page.goto(link)
-  await page.locator('#display-name').fill(name)
-  await page.getByRole('button', { name: 'Join room' }).click()
-  await live(page)
-}
-
-async function live(page: Page): Promise<void> {
-  await page.locator('[data-testid=connection]', { hasText: 'Live' }).waitFor({ timeout: 20_000 })
-}
-
-const nodeLabels = (page: Page) => page.locator('.svelte-flow__node .label').allInnerTexts()
 const edgeLabels = (page: Page) => page.locator('.edge-label').allInnerTexts()
-const sharedNotes = (page: Page) => page.locator('[data-testid=shared-notes] .cm-content').innerText()
 
 /** Drags a connection from one node's right handle to another node's left handle. */
 async function connectNodes(page: Page, from: string, to: string): Promise<void> {
@@ -44,28 +29,16 @@ async function connectNodes(page: Page, from: string, to: string): Promise<void>
 }
 
 describe.skipIf(skipBrowserTests)('the web client in Chromium', () => {
-  let server: TestServer
-  let browser: Browser
+  const env = serverAndBrowser()
   let links: Links
   let tokens: Links
   let roomId: string
   const pages: Record<string, { page: Page; errors: string[] }> = {}
 
-  beforeAll(async () => {
-    if (!hasChromium) throw new Error(MISSING_CHROMIUM)
-    server = await startTestServer()
-    browser = await launchBrowser()
-  })
-
-  afterAll(async () => {
-    await browser?.close()
-    await server?.stop()
-  })
-
   it('creates a room from the landing page and shows the three invite links', async () => {
-    const { page, errors } = await newPerson(browser)
+    const { page, errors } = await newPerson(env.browser)
     pages.host = { page, errors }
-    await page.goto(server.url + '/')
+    await page.goto(env.server.url + '/')
     await page.locator('#question option[value="video-recommendation"]').waitFor({ state: 'attached' })
     await screenshot(page, '01-landing')
     await page.locator('#question').selectOption('video-recommendation')
@@ -77,17 +50,17 @@ describe.skipIf(skipBrowserTests)('the web client in Chromium', () => {
     await screenshot(page, '02-invite-links')
     const read = async (role: keyof Links) => page.locator(`#link-${role}`).inputValue()
     links = { interviewer: await read('interviewer'), candidate: await read('candidate'), observer: await read('observer') }
-    for (const link of Object.values(links)) expect(link).toMatch(new RegExp(`^${server.url}/r/[A-Za-z0-9_-]+#token=.+`))
+    for (const link of Object.values(links)) expect(link).toMatch(new RegExp(`^${env.server.url}/r/[A-Za-z0-9_-]+#token=.+`))
     roomId = new URL(links.candidate).pathname.split('/')[2]!
     tokens = Object.fromEntries(Object.entries(links).map(([r, l]) => [r, new URL(l).hash.replace('#token=', '')])) as Links
-    const info = await api(server.url, `/api/rooms/${roomId}`, { token: tokens.interviewer })
+    const info = await api(env.server.url, `/api/rooms/${roomId}`, { token: tokens.interviewer })
     expect(info.body.room).toMatchObject({ title: 'Loop 7 · ML platform', level: 'staff', mode: 'panel', questionId: 'video-recommendation' })
     expect(await page.getByRole('link', { name: /Open as interviewer/ }).getAttribute('href')).toBe(links.interviewer)
   })
 
   it("shows the interviewer what the candidate draws and writes: a node, a connection and a note", async () => {
-    const interviewer = await newPerson(browser)
-    const candidate = await newPerson(browser)
+    const interviewer = await newPerson(env.browser)
+    const candidate = await newPerson(env.browser)
     pages.interviewer = interviewer
     pages.candidate = candidate
     await interviewer.page.goto(links.interviewer)
@@ -166,12 +139,12 @@ describe.skipIf(skipBrowserTests)('the web client in Chromium', () => {
   })
 
   it("changes nothing when the observer tries to edit", async () => {
-    const observer = await newPerson(browser)
+    const observer = await newPerson(env.browser)
     pages.observer = observer
     const o = observer.page
     await join(o, links.observer, 'Olu Observer')
     await until(async () => (await nodeLabels(o)).length === 2, 'the observer sees the board')
-    const probe = connectY(server.url, roomId, tokens.candidate)
+    const probe = connectY(env.server.url, roomId, tokens.candidate)
     await probe.synced
     const snapshot = () => JSON.stringify({ nodes: probe.doc.getMap('nodes').toJSON(), edges: probe.doc.getMap('edges').toJSON(), notes: probe.doc.getText('notes:clarify').toString(), frame: probe.doc.getText('notes:frame').toString() })
     const before = snapshot()
@@ -241,13 +214,13 @@ describe.skipIf(skipBrowserTests)('the web client in Chromium', () => {
   it('shows a banner while the connection is lost, and syncs what was drawn meanwhile', async () => {
     const c = pages.candidate!.page
     const i = pages.interviewer!.page
-    const { port, dataDir } = server
-    await server.stop({ keepData: true })
+    const { port, dataDir } = env.server
+    await env.server.stop({ keepData: true })
     await c.locator('[data-testid=offline-banner]').waitFor({ timeout: 15_000 })
     await c.locator('[data-part="feature-store"]').click()
     await until(async () => (await nodeLabels(c)).includes('Feature store'), 'the offline edit shows locally')
     await screenshot(c, '10-connection-lost')
-    server = await startTestServer({ dataDir, port })
+    env.server = await startTestServer({ dataDir, port })
     await live(c)
     await live(i)
     await until(async () => (await nodeLabels(i)).includes('Feature store'), 'the offline edit reaches the interviewer', 30_000)
@@ -257,9 +230,9 @@ describe.skipIf(skipBrowserTests)('the web client in Chromium', () => {
   it('tells the observer plainly when their link is revoked', async () => {
     const o = pages.observer!.page
     await live(o)
-    const listed = await api(server.url, `/api/rooms/${roomId}/links`, { token: tokens.interviewer })
+    const listed = await api(env.server.url, `/api/rooms/${roomId}/links`, { token: tokens.interviewer })
     const link = listed.body.links.find((l: { role: string }) => l.role === 'observer')
-    const revoked = await api(server.url, `/api/rooms/${roomId}/links/${link.id}`, { token: tokens.interviewer, method: 'DELETE' })
+    const revoked = await api(env.server.url, `/api/rooms/${roomId}/links/${link.id}`, { token: tokens.interviewer, method: 'DELETE' })
     expect(revoked.status).toBe(200)
     await o.getByRole('heading', { name: 'This invite link was revoked' }).waitFor({ timeout: 15_000 })
     await screenshot(o, '11-revoked')
@@ -268,25 +241,25 @@ describe.skipIf(skipBrowserTests)('the web client in Chromium', () => {
   })
 
   it('explains a bad link, a link for another room, an unknown room and an unknown page', async () => {
-    const { page } = await newPerson(browser)
-    await page.goto(`${server.url}/r/${roomId}#token=not-a-real-token`)
+    const { page } = await newPerson(env.browser)
+    await page.goto(`${env.server.url}/r/${roomId}#token=not-a-real-token`)
     await page.getByRole('heading', { name: 'This invite link does not work' }).waitFor()
     await screenshot(page, '12-bad-link')
 
-    await page.goto(`${server.url}/r/${roomId}x`)
+    await page.goto(`${env.server.url}/r/${roomId}x`)
     await page.getByRole('heading', { name: 'This link is incomplete' }).waitFor()
 
-    const other = await api(server.url, '/api/rooms', { body: {} })
-    await page.goto(`${server.url}/r/${other.body.room.id}#token=${tokens.candidate}`)
+    const other = await api(env.server.url, '/api/rooms', { body: {} })
+    await page.goto(`${env.server.url}/r/${other.body.room.id}#token=${tokens.candidate}`)
     await page.getByRole('heading', { name: 'This link is for another room' }).waitFor()
     await screenshot(page, '13-other-room')
 
-    const ghost = server.deps.tokens.sign({ roomId: 'nosuchroom', role: 'candidate', linkId: 'nolink', expiresAt: Date.now() + 60_000 })
-    await page.goto(`${server.url}/r/nosuchroom#token=${ghost}`)
+    const ghost = env.server.deps.tokens.sign({ roomId: 'nosuchroom', role: 'candidate', linkId: 'nolink', expiresAt: Date.now() + 60_000 })
+    await page.goto(`${env.server.url}/r/nosuchroom#token=${ghost}`)
     await page.getByRole('heading', { name: 'There is no such room' }).waitFor()
     await screenshot(page, '14-unknown-room')
 
-    await page.goto(`${server.url}/somewhere/else`)
+    await page.goto(`${env.server.url}/somewhere/else`)
     await page.getByRole('heading', { name: 'Page not found' }).waitFor()
     await screenshot(page, '15-not-found')
   })

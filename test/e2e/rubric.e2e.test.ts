@@ -1,28 +1,19 @@
-import type { Browser, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { api, createRoom, type CreatedRoom, waitFor } from '../helpers/clients.js'
-import { startTestServer, type TestServer } from '../helpers/server.js'
-import { hasChromium, launchBrowser, MISSING_CHROMIUM, newPerson, screenshot, skipBrowserTests } from './browser.js'
+import type { Page } from 'playwright-core'
+import { describe, expect, it } from 'vitest'
+import { api, createRoom, type CreatedRoom } from '../helpers/clients.js'
+import { startTestServer } from '../helpers/server.js'
+import { join, newPerson, rubricPanel, screenshot, serverAndBrowser, skipBrowserTests, until } from './browser.js'
 
 const KIT_KEYS = ['clarify', 'frame', 'data', 'model', 'evaluate', 'serve', 'monitor']
-const until = <T>(check: () => T | Promise<T>, what: string, timeout = 15_000) => waitFor(check, { timeout, interval: 100, what })
 
-async function join(page: Page, link: string, name: string): Promise<void> {
-  await page.goto(link)
-  await page.locator('#display-name').fill(name)
-  await page.getByRole('button', { name: 'Join room' }).click()
-  await page.locator('[data-testid=connection]', { hasText: 'Live' }).waitFor({ timeout: 20_000 })
-}
-
-const rubric = (page: Page) => page.locator('[data-testid=rubric]')
-const row = (page: Page, key: string) => rubric(page).locator(`li.step[data-step="${key}"]`)
+const row = (page: Page, key: string) => rubricPanel(page).locator(`li.step[data-step="${key}"]`)
 /** The score a step shows as chosen ('' for none). */
 const scoreOf = (page: Page, key: string) => row(page, key).getAttribute('data-score')
 const saveStatus = (page: Page) => page.locator('[data-testid=save-status]').innerText()
 
 async function openRubric(page: Page): Promise<void> {
   await page.getByRole('tab', { name: /Rubric/ }).click()
-  await rubric(page).locator('li.step').first().waitFor()
+  await rubricPanel(page).locator('li.step').first().waitFor()
 }
 
 /** Scores every step by keyboard from the first one: `scores` in kit order ('0' is no signal). */
@@ -36,31 +27,20 @@ async function scoreAll(page: Page, scores: string[]): Promise<void> {
 }
 
 async function finishOverall(page: Page, recommendation: string, level: string, feedback: string): Promise<void> {
-  await rubric(page).getByRole('button', { name: recommendation, exact: true }).click()
-  await rubric(page).getByRole('button', { name: level, exact: true }).click()
+  await rubricPanel(page).getByRole('button', { name: recommendation, exact: true }).click()
+  await rubricPanel(page).getByRole('button', { name: level, exact: true }).click()
   await page.locator('#rubric-feedback').fill(feedback)
 }
 
 async function submit(page: Page): Promise<void> {
-  await rubric(page).getByRole('button', { name: 'Submit rubric…' }).click()
+  await rubricPanel(page).getByRole('button', { name: 'Submit rubric…' }).click()
   await page.getByTestId('submit-dialog').getByRole('button', { name: 'Submit and lock' }).click()
   await until(async () => (await saveStatus(page)).includes('Submitted'), 'the rubric locked')
 }
 
 describe.skipIf(skipBrowserTests)('rubrics in the browser', () => {
-  let server: TestServer
-  let browser: Browser
+  const env = serverAndBrowser()
   const errors: Record<string, string[]> = {}
-
-  beforeAll(async () => {
-    if (!hasChromium) throw new Error(MISSING_CHROMIUM)
-    server = await startTestServer()
-    browser = await launchBrowser()
-  })
-  afterAll(async () => {
-    await browser?.close()
-    await server?.stop()
-  })
 
   describe("the interviewer's scoring flow", () => {
     let created: CreatedRoom
@@ -68,9 +48,9 @@ describe.skipIf(skipBrowserTests)('rubrics in the browser', () => {
     let c: Page
 
     it('scores by keyboard in the order of the kit, without taking keys from text fields', async () => {
-      created = await createRoom(server.url, { questionId: 'visual-search', level: 'senior' })
-      const interviewer = await newPerson(browser)
-      const candidate = await newPerson(browser)
+      created = await createRoom(env.server.url, { questionId: 'visual-search', level: 'senior' })
+      const interviewer = await newPerson(env.browser)
+      const candidate = await newPerson(env.browser)
       errors.scoringInterviewer = interviewer.errors
       errors.scoringCandidate = candidate.errors
       i = interviewer.page
@@ -84,10 +64,10 @@ describe.skipIf(skipBrowserTests)('rubrics in the browser', () => {
 
       // Candidates never get a rubric, nor a tab for one.
       expect(await c.getByRole('tab').count()).toBe(0)
-      expect(await rubric(c).count()).toBe(0)
+      expect(await rubricPanel(c).count()).toBe(0)
 
       await openRubric(i)
-      const order = await rubric(i).locator('li.step').evaluateAll((els) => els.map((e) => e.getAttribute('data-step')))
+      const order = await rubricPanel(i).locator('li.step').evaluateAll((els) => els.map((e) => e.getAttribute('data-step')))
       expect(order).toEqual(KIT_KEYS)
       // The room's level anchor is shown beside the active step, the others on demand.
       const active = row(i, 'clarify')
@@ -122,7 +102,7 @@ describe.skipIf(skipBrowserTests)('rubrics in the browser', () => {
       // Nor do the rubric's keys reach the canvas or the timer.
       expect(await i.locator('[data-testid=current-step]').innerText()).toBe('Clarify requirements')
       await until(async () => (await saveStatus(i)) === 'Saved', 'autosaved')
-      const saved = await api(server.url, `/api/rooms/${created.room.id}/rubrics`, { token: created.tokens.interviewer })
+      const saved = await api(env.server.url, `/api/rooms/${created.room.id}/rubrics`, { token: created.tokens.interviewer })
       expect(saved.body.mine.steps.clarify).toMatchObject({ score: 4, evidence: 'Asked for QPS 1234 and p99 jk' })
       expect(saved.body.mine.steps.frame.score).toBe('no_signal')
     })
@@ -184,7 +164,7 @@ describe.skipIf(skipBrowserTests)('rubrics in the browser', () => {
       expect(await scoreOf(i, 'clarify')).toBe('4')
       expect(await row(i, 'clarify').locator('.count').innerText()).toBe('2 links')
       await until(async () => (await saveStatus(i)) === 'Saved', 'the restored edit saved')
-      const saved = await api(server.url, `/api/rooms/${created.room.id}/rubrics`, { token: created.tokens.interviewer })
+      const saved = await api(env.server.url, `/api/rooms/${created.room.id}/rubrics`, { token: created.tokens.interviewer })
       expect(saved.body.mine.steps.data.evidence).toBe('Label leakage risk: used click logs only, no dwell time')
       expect(saved.body.mine.steps.clarify.links).toEqual([
         { type: 'node', nodeId: expect.any(String), label: 'Feature store' },
@@ -194,21 +174,21 @@ describe.skipIf(skipBrowserTests)('rubrics in the browser', () => {
     })
 
     it('says so while offline, keeps the edit, and saves it once the server is back', async () => {
-      const { port, dataDir } = server
-      await server.stop({ keepData: true })
+      const { port, dataDir } = env.server
+      await env.server.stop({ keepData: true })
       await row(i, 'model').locator('.head').click()
       await row(i, 'model').locator('textarea').fill('Two-tower retrieval, then a GBDT re-ranker')
       await until(async () => (await saveStatus(i)) === 'Offline — will retry', 'the offline status')
       await screenshot(i, '22b-rubric-offline')
-      server = await startTestServer({ dataDir, port })
+      env.server = await startTestServer({ dataDir, port })
       await until(async () => (await saveStatus(i)) === 'Saved', 'saved after the server came back', 30_000)
-      const saved = await api(server.url, `/api/rooms/${created.room.id}/rubrics`, { token: created.tokens.interviewer })
+      const saved = await api(env.server.url, `/api/rooms/${created.room.id}/rubrics`, { token: created.tokens.interviewer })
       expect(saved.body.mine.steps.model.evidence).toBe('Two-tower retrieval, then a GBDT re-ranker')
       await i.locator('[data-testid=connection]', { hasText: 'Live' }).waitFor({ timeout: 20_000 })
     })
 
     it('submits after showing what is missing, then locks the rubric', async () => {
-      await rubric(i).getByRole('button', { name: 'Submit rubric…' }).click()
+      await rubricPanel(i).getByRole('button', { name: 'Submit rubric…' }).click()
       const dialog = i.getByTestId('submit-dialog')
       await dialog.getByRole('button', { name: 'Submit and lock' }).click()
       const missing = dialog.getByTestId('missing')
@@ -225,25 +205,25 @@ describe.skipIf(skipBrowserTests)('rubrics in the browser', () => {
       await finishOverall(i, 'Lean hire', 'Senior', 'Clear requirements; go deeper on serving and monitoring next time.')
       await submit(i)
       for (const key of KIT_KEYS) expect(await row(i, key).locator('button[data-score]').first().isDisabled()).toBe(true)
-      expect(await rubric(i).locator('textarea').count()).toBe(0)
+      expect(await rubricPanel(i).locator('textarea').count()).toBe(0)
       await i.keyboard.press('1')
       expect(await scoreOf(i, 'model')).toBe('3')
-      expect(await rubric(i).getByRole('button', { name: 'Submit rubric…' }).count()).toBe(0)
+      expect(await rubricPanel(i).getByRole('button', { name: 'Submit rubric…' }).count()).toBe(0)
       await screenshot(i, '24-rubric-submitted')
-      const after = await api(server.url, `/api/rooms/${created.room.id}/rubrics`, { token: created.tokens.interviewer })
+      const after = await api(env.server.url, `/api/rooms/${created.room.id}/rubrics`, { token: created.tokens.interviewer })
       expect(after.body.mine).toMatchObject({ status: 'submitted', recommendation: 'lean_hire', level: 'senior' })
       expect(after.body.mine.steps.model.score).toBe(3)
       // The server holds it locked too.
-      const edit = await api(server.url, `/api/rooms/${created.room.id}/rubrics/mine`, { token: created.tokens.interviewer, method: 'PUT', body: {} })
+      const edit = await api(env.server.url, `/api/rooms/${created.room.id}/rubrics/mine`, { token: created.tokens.interviewer, method: 'PUT', body: {} })
       expect(edit.status).toBe(409)
     })
   })
 
   describe('the panel reveal', () => {
     it("hides the others' rubrics until you submit, and shows the calibration once everyone has", async () => {
-      const created = await createRoom(server.url, { mode: 'panel', level: 'staff' })
-      const ada = await newPerson(browser)
-      const bo = await newPerson(browser)
+      const created = await createRoom(env.server.url, { mode: 'panel', level: 'staff' })
+      const ada = await newPerson(env.browser)
+      const bo = await newPerson(env.browser)
       errors.panelAda = ada.errors
       errors.panelBo = bo.errors
       const a = ada.page
@@ -253,9 +233,9 @@ describe.skipIf(skipBrowserTests)('rubrics in the browser', () => {
       const panelOf = async (p: Page) => (await p.getByTestId('panel-status').textContent()) ?? ''
       await until(async () => (await panelOf(a)).includes('0 of 1 submitted'), 'a panel of one')
       // Ada invites the second panelist from the room.
-      await rubric(a).getByRole('button', { name: 'Invite another interviewer' }).click()
+      await rubricPanel(a).getByRole('button', { name: 'Invite another interviewer' }).click()
       const secondLink = await a.getByTestId('new-interviewer-link').inputValue()
-      expect(secondLink).toMatch(new RegExp(`^${server.url}/r/${created.room.id}#token=`))
+      expect(secondLink).toMatch(new RegExp(`^${env.server.url}/r/${created.room.id}#token=`))
       await until(async () => (await panelOf(a)).includes('0 of 2 submitted'), 'the panel of two at Ada')
       await screenshot(a, '25a-panel-invite')
       await join(b, secondLink, 'Bo Lindqvist')
@@ -274,7 +254,7 @@ describe.skipIf(skipBrowserTests)('rubrics in the browser', () => {
       // Ada waits for Bo.
       expect(await a.getByText('The calibration view opens once everyone on the panel has submitted.').count()).toBe(1)
       await screenshot(b, '26-panel-bo-before-submit')
-      const hidden = await api(server.url, `/api/rooms/${created.room.id}/rubrics`, { token: second.token })
+      const hidden = await api(env.server.url, `/api/rooms/${created.room.id}/rubrics`, { token: second.token })
       expect(hidden.body.others).toEqual([])
 
       await scoreAll(b, ['2', '4', '3', '1', '0', '3', '3'])
