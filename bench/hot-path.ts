@@ -50,7 +50,7 @@ function cpu<T>(fn: () => T): { us: number; result: T } {
 const nullStore: DocStore = {
   load: async () => ({ keyframe: null, tail: [], lastSeq: 0 }),
   append() {},
-  keyframe() {},
+  keyframeDue() {},
   flush: async () => {},
   close: async () => {},
 }

@@ -22,6 +22,11 @@ export interface Keyframe {
   state: Uint8Array
 }
 
+/** A document that can encode its keyframe now (its state and the seq of its last logged update). */
+export interface KeyframeSource {
+  take(): Keyframe
+}
+
 /** What a room's document loads from: the latest keyframe and the updates after it. */
 export interface StoredDoc {
   keyframe: StoredKeyframe | null
@@ -37,8 +42,12 @@ export interface DocStore {
   load(roomId: string, doc: string): Promise<StoredDoc>
   /** Queues an update; it is durable once a later `flush()` resolves (and within ~100 ms anyway). */
   append(update: LoggedUpdate): void
-  /** Queues a keyframe, written after every update queued before it. */
-  keyframe(frame: Keyframe): void
+  /**
+   * Asks for a keyframe of a document. The store takes it (`take()`) when it writes a batch, so
+   * it always follows every update queued before it, and it spreads them out: hundreds of rooms
+   * reaching their keyframe in the same instant must not stall the event loop together.
+   */
+  keyframeDue(source: KeyframeSource): void
   /** Resolves once everything queued so far is durable. */
   flush(): Promise<void>
   /** Flushes and stops the background writer. */

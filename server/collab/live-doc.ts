@@ -153,7 +153,7 @@ export class LiveDoc {
     this.store.append({ roomId: this.roomId, doc: this.name, seq, at, participantId: from.linkId, bytes: update })
     if (++this.#sinceKeyframe >= this.keyframeEvery) {
       this.#sinceKeyframe = 0
-      this.store.keyframe({ roomId: this.roomId, doc: this.name, seq, at, state: encodeKeyframe(this.ydoc) })
+      this.store.keyframeDue(this.#keyframes)
     }
   }
 
@@ -175,6 +175,11 @@ export class LiveDoc {
     this.awareness.off('update', this.#onAwareness)
     this.awareness.destroy()
     this.ydoc.destroy()
+  }
+
+  /** Encodes this document's keyframe when the store writes it (off the hot path). */
+  readonly #keyframes = {
+    take: () => ({ roomId: this.roomId, doc: this.name, seq: this.#seq, at: new Date(this.clock()), state: encodeKeyframe(this.ydoc) }),
   }
 
   /** Whether a transaction changed the document: new structs or deletions (no encoding needed to tell). */

@@ -3,7 +3,10 @@ import type { Db } from '../db/client.js'
 import type { LogWriter } from '../db/log-writer.js'
 import { yjsKeyframes, yjsUpdates } from '../db/schema.js'
 import type { Logger } from '../log.js'
-import type { DocStore, Keyframe, LoggedUpdate, StoredDoc } from './doc-store.js'
+import type { DocStore, KeyframeSource, LoggedUpdate, StoredDoc } from './doc-store.js'
+
+/** Keyframes taken per periodic batch at most; an explicit flush takes all that are due. */
+const KEYFRAMES_PER_BATCH = 16
 
 /**
  * The update log in Postgres/PGlite with group commit: updates queue in memory and one writer
@@ -13,7 +16,8 @@ import type { DocStore, Keyframe, LoggedUpdate, StoredDoc } from './doc-store.js
 export function createPgDocStore(db: Db, writeLog: LogWriter, log: Logger, opts: { intervalMs?: number } = {}): DocStore {
   const intervalMs = opts.intervalMs ?? 50
   let updates: LoggedUpdate[] = []
-  let keyframes: Keyframe[] = []
+  // A Set: a document due twice before the next batch is encoded once.
+  const due = new Set<KeyframeSource>()
   let timer: NodeJS.Timeout | null = null
   let writing: Promise<void> | null = null
   let failures = 0
@@ -28,13 +32,18 @@ export function createPgDocStore(db: Db, writeLog: LogWriter, log: Logger, opts:
     timer.unref?.()
   }
 
-  const writeBatch = async (): Promise<void> => {
+  const writeBatch = async (allDue = false): Promise<void> => {
     if (writing) return writing
-    if (updates.length === 0 && keyframes.length === 0) return
+    if (updates.length === 0 && due.size === 0) return
     const batchUpdates = updates
-    const batchKeyframes = keyframes
     updates = []
-    keyframes = []
+    // Taken after the updates are grabbed: every update a keyframe covers is in this batch or before.
+    const batchKeyframes = []
+    for (const source of due) {
+      if (!allDue && batchKeyframes.length >= KEYFRAMES_PER_BATCH) break
+      due.delete(source)
+      batchKeyframes.push(source.take())
+    }
     writing = (async () => {
       try {
         await writeLog(batchUpdates, batchKeyframes)
@@ -42,7 +51,7 @@ export function createPgDocStore(db: Db, writeLog: LogWriter, log: Logger, opts:
       } catch (err) {
         // Put the batch back in front, in order, so nothing is lost and order is kept.
         updates = batchUpdates.concat(updates)
-        keyframes = batchKeyframes.concat(keyframes)
+        // Encoded keyframes are dropped on failure; their documents simply keyframe again later.
         failures++
         log.error('update log write failed; will retry', { error: String(err), queued: updates.length, failures })
         throw err
@@ -51,7 +60,7 @@ export function createPgDocStore(db: Db, writeLog: LogWriter, log: Logger, opts:
       }
     })()
     await writing
-    if (updates.length > 0 || keyframes.length > 0) schedule(failures > 0 ? Math.min(5000, intervalMs * 2 ** failures) : intervalMs)
+    if (updates.length > 0 || due.size > 0) schedule(failures > 0 ? Math.min(5000, intervalMs * 2 ** failures) : intervalMs)
   }
 
   return {
@@ -79,15 +88,15 @@ export function createPgDocStore(db: Db, writeLog: LogWriter, log: Logger, opts:
       updates.push(update)
       schedule()
     },
-    keyframe(frame) {
-      keyframes.push(frame)
+    keyframeDue(source) {
+      due.add(source)
       schedule()
     },
     async flush() {
       // Loop: a batch may be in flight while more is queued behind it.
-      for (let attempt = 0; updates.length > 0 || keyframes.length > 0 || writing; attempt++) {
+      for (let attempt = 0; updates.length > 0 || due.size > 0 || writing; attempt++) {
         if (writing) await writing.catch(() => {})
-        else await writeBatch().catch(async () => {
+        else await writeBatch(true).catch(async () => {
           if (attempt > 50) throw new Error('update log unreachable: giving up flush')
           await new Promise((r) => setTimeout(r, 100))
         })

@@ -64,13 +64,24 @@ describe(`yjs sync (${dbKind})`, () => {
       const a = open(small.url, room.id, tokens.candidate)
       await a.synced
       const text = a.doc.getText('notes:model')
-      for (let i = 0; i < 37; i++) text.insert(text.length, `${i},`)
+      // Three bursts of 12 updates, each reaching the server before the next: a keyframe each.
+      for (let burst = 0; burst < 3; burst++) {
+        for (let i = 0; i < 12; i++) text.insert(text.length, `${burst}.${i},`)
+        await waitFor(async () => (await small.deps.db.select({ n: count() }).from(yjsUpdates).where(eq(yjsUpdates.roomId, room.id)))[0]!.n === (burst + 1) * 12, { what: 'burst logged' })
+      }
+      text.insert(text.length, 'tail')
       const expected = text.toString()
-      await small.store.flush()
+      await waitFor(async () => (await small.deps.db.select({ n: count() }).from(yjsUpdates).where(eq(yjsUpdates.roomId, room.id)))[0]!.n === 37, { what: 'tail logged' })
       a.destroy()
       await waitFor(() => small.docs.size === 0, { what: 'room unloaded' })
-      const frames = await small.deps.db.select({ n: count() }).from(yjsKeyframes).where(eq(yjsKeyframes.roomId, room.id))
-      expect(frames[0]!.n).toBe(3)
+      const frames = await small.deps.db.select({ seq: yjsKeyframes.seq }).from(yjsKeyframes).where(eq(yjsKeyframes.roomId, room.id)).orderBy(yjsKeyframes.seq)
+      // One keyframe per burst: due every 10 updates, taken when the store next writes (by the end
+      // of that burst); the last update is in the tail only.
+      expect(frames).toHaveLength(3)
+      frames.forEach((f, k) => {
+        expect(f.seq).toBeGreaterThanOrEqual(10 * (k + 1))
+        expect(f.seq).toBeLessThanOrEqual(12 * (k + 1))
+      })
       const b = open(small.url, room.id, tokens.candidate)
       await b.synced
       expect(b.doc.getText('notes:model').toString()).toBe(expected)
