@@ -46,6 +46,8 @@ export interface PointResult {
   slow: { probes: [number, number][]; serverStalls: [number, number, number][]; serverGc: [number, number][] }
   /** The server's pid: a `--cpu-prof` profile (BENCH_SERVER_PROF) carries it in its file name. */
   serverPid: number
+  /** The window in monotonic µs (the clock of `--cpu-prof` profiles), to cut a profile to it. */
+  windowMonoUs: [number, number]
   /** After every client left: liveDocs, memory after a forced GC, and how long unloading took (Stepwise). */
   after: { liveDocs: number; yjsSockets: number; memory: Memory; unloadMs: number } | null
   generator: Pick<WindowReport, 'cpuPercent' | 'loopDelayP99Ms' | 'loopDelayMaxMs' | 'missed' | 'maxBufferedAmount' | 'gcMaxMs' | 'gcTotalMs'> & { sendRatio: number }
@@ -179,6 +181,7 @@ export async function runPoint(gen: GeneratorProcess, kind: ServerKind, rooms: n
     const db0 = server.database ? postgresBackendsCpuMicros(server.database) : 0
     const t0 = performance.now()
     const epoch0 = Date.now()
+    const mono0 = Number(process.hrtime.bigint() / 1000n)
     await gen.request({ cmd: 'mark' })
     await sleep(s.windowMs)
     const report = await gen.request({ cmd: 'report' })
@@ -186,6 +189,7 @@ export async function runPoint(gen: GeneratorProcess, kind: ServerKind, rooms: n
     const db1 = server.database ? postgresBackendsCpuMicros(server.database) : 0
     const wallMs = performance.now() - t0
     const epoch1 = Date.now()
+    const mono1 = Number(process.hrtime.bigint() / 1000n)
     const machineFigures = machine()
     checkAlive(server)
     const load = await server.memoryAtRest()
@@ -233,6 +237,7 @@ export async function runPoint(gen: GeneratorProcess, kind: ServerKind, rooms: n
         serverGc: load.gcPauses.filter(([at, ms]) => at >= epoch0 && at <= epoch1 && ms > 20),
       },
       serverPid: server.pid,
+      windowMonoUs: [mono0, mono1],
       serverLoopMaxMs: load.loopStalls.filter(([at]) => at >= epoch0 && at <= epoch1).reduce((n, [, ms]) => Math.max(n, ms), 0),
       after,
       generator: {
