@@ -1,4 +1,5 @@
-import type { StoredKeyframe } from './keyframe.js'
+import type * as Y from 'yjs'
+import type { KeyframeFormat, StoredKeyframe } from './keyframe.js'
 
 /** One accepted Yjs update, as the log keeps it. */
 export interface LoggedUpdate {
@@ -18,13 +19,14 @@ export interface Keyframe {
   doc: string
   seq: number
   at: Date
-  /** The state in Yjs' v2 encoding (`encodeKeyframe`). */
+  /** The state, encoded as `format` says (`encodeKeyframe`). */
   state: Uint8Array
+  format: KeyframeFormat
 }
 
 /** A document that can encode its keyframe now (its state and the seq of its last logged update). */
 export interface KeyframeSource {
-  take(): Keyframe
+  take(): { roomId: string; doc: string; seq: number; at: Date; ydoc: Y.Doc }
 }
 
 /** What a room's document loads from: the latest keyframe and the updates after it. */

@@ -5,7 +5,7 @@ import * as syncProtocol from 'y-protocols/sync'
 import * as Y from 'yjs'
 import { AppError } from '../../shared/errors.js'
 import type { DocStore } from './doc-store.js'
-import { applyStored, encodeKeyframe, type StoredKeyframe } from './keyframe.js'
+import { applyStored, type StoredKeyframe } from './keyframe.js'
 
 /** y-websocket message types. */
 export const MESSAGE_SYNC = 0
@@ -179,7 +179,7 @@ export class LiveDoc {
 
   /** Encodes this document's keyframe when the store writes it (off the hot path). */
   readonly #keyframes = {
-    take: () => ({ roomId: this.roomId, doc: this.name, seq: this.#seq, at: new Date(this.clock()), state: encodeKeyframe(this.ydoc) }),
+    take: () => ({ roomId: this.roomId, doc: this.name, seq: this.#seq, at: new Date(this.clock()), ydoc: this.ydoc }),
   }
 
   /** Whether a transaction changed the document: new structs or deletions (no encoding needed to tell). */

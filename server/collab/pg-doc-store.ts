@@ -3,7 +3,8 @@ import type { Db } from '../db/client.js'
 import type { LogWriter } from '../db/log-writer.js'
 import { yjsKeyframes, yjsUpdates } from '../db/schema.js'
 import type { Logger } from '../log.js'
-import type { DocStore, KeyframeSource, LoggedUpdate, StoredDoc } from './doc-store.js'
+import type { DocStore, Keyframe, KeyframeSource, LoggedUpdate, StoredDoc } from './doc-store.js'
+import { encodeKeyframe, type KeyframeFormat } from './keyframe.js'
 
 /** Keyframes taken per periodic batch at most; an explicit flush takes all that are due. */
 const KEYFRAMES_PER_BATCH = 16
@@ -13,7 +14,13 @@ const KEYFRAMES_PER_BATCH = 16
  * inserts everything queued in a single transaction every `intervalMs`, so a busy server does one
  * round trip per batch rather than one per keystroke. A failed batch stays queued and is retried.
  */
-export function createPgDocStore(db: Db, writeLog: LogWriter, log: Logger, opts: { intervalMs?: number } = {}): DocStore {
+export function createPgDocStore(
+  db: Db,
+  writeLog: LogWriter,
+  log: Logger,
+  opts: { intervalMs?: number; keyframeFormat?: KeyframeFormat } = {},
+): DocStore {
+  const format = opts.keyframeFormat ?? 2
   const intervalMs = opts.intervalMs ?? 50
   let updates: LoggedUpdate[] = []
   // A Set: a document due twice before the next batch is encoded once.
@@ -38,11 +45,12 @@ export function createPgDocStore(db: Db, writeLog: LogWriter, log: Logger, opts:
     const batchUpdates = updates
     updates = []
     // Taken after the updates are grabbed: every update a keyframe covers is in this batch or before.
-    const batchKeyframes = []
+    const batchKeyframes: Keyframe[] = []
     for (const source of due) {
       if (!allDue && batchKeyframes.length >= KEYFRAMES_PER_BATCH) break
       due.delete(source)
-      batchKeyframes.push(source.take())
+      const { ydoc, ...at } = source.take()
+      batchKeyframes.push({ ...at, state: encodeKeyframe(ydoc, format), format })
     }
     writing = (async () => {
       try {

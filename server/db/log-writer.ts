@@ -1,7 +1,6 @@
 import type { PGlite, Transaction } from '@electric-sql/pglite'
 import { sql } from 'drizzle-orm'
 import type { Keyframe, LoggedUpdate } from '../collab/doc-store.js'
-import { KEYFRAME_FORMAT } from '../collab/keyframe.js'
 import type { Db } from './client.js'
 import { yjsKeyframes, yjsUpdates } from './schema.js'
 
@@ -31,7 +30,7 @@ export function postgresLogWriter(db: Db): LogWriter {
           from json_to_recordset(${json}::json) as r(r text, d text, s bigint, a timestamptz, p text, b text)`)
       }
       if (keyframes.length > 0) {
-        await tx.insert(yjsKeyframes).values(keyframes.map((k) => ({ ...k, format: KEYFRAME_FORMAT }))).onConflictDoNothing()
+        await tx.insert(yjsKeyframes).values(keyframes).onConflictDoNothing()
       }
     })
 }
@@ -58,7 +57,7 @@ export function pgliteLogWriter(client: PGlite): LogWriter {
       // each stalled the event loop for a third of a second at 400 rooms.
       if (keyframes.length > 0) {
         let csv = ''
-        for (const k of keyframes) csv += `${k.roomId},${k.doc},${k.seq},${k.at.toISOString()},\\x${hex(k.state)},${KEYFRAME_FORMAT}\n`
+        for (const k of keyframes) csv += `${k.roomId},${k.doc},${k.seq},${k.at.toISOString()},\\x${hex(k.state)},${k.format}\n`
         await tx.query(`copy yjs_keyframes (room_id, doc, seq, at, state, format) from '/dev/blob' with (format csv)`, [], {
           blob: new Blob([csv]),
         })
