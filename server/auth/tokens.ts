@@ -19,6 +19,7 @@ const Payload = z.object({ r: z.string(), o: Role, l: z.string(), e: z.number().
  */
 export function createTokenSigner(secret: string) {
   const sign = (body: string) => createHmac('sha256', secret).update(body).digest()
+  const kitToken = (kitId: string) => 'kit.' + sign(`kit:${kitId}`).toString('base64url')
   return {
     sign(claims: TokenClaims): string {
       const body = Buffer.from(
@@ -27,12 +28,10 @@ export function createTokenSigner(secret: string) {
       return `${body}.${sign(body).toString('base64url')}`
     },
     /** The key that lets its holder publish new versions of a custom kit (no accounts: whoever made it holds it). */
-    kitToken(kitId: string): string {
-      return 'kit.' + sign(`kit:${kitId}`).toString('base64url')
-    },
+    kitToken,
     verifyKitToken(kitId: string, token: string | undefined): boolean {
       if (!token) return false
-      const expected = Buffer.from('kit.' + sign(`kit:${kitId}`).toString('base64url'))
+      const expected = Buffer.from(kitToken(kitId))
       const given = Buffer.from(token)
       return given.length === expected.length && timingSafeEqual(given, expected)
     },

@@ -31,11 +31,6 @@ export async function getRoom(db: Db, id: string): Promise<RoomRow | undefined> 
   return row
 }
 
-export async function roomExists(db: Db, id: string): Promise<boolean> {
-  const [row] = await db.select({ id: rooms.id }).from(rooms).where(eq(rooms.id, id))
-  return row !== undefined
-}
-
 /**
  * Compare-and-set of the timer: writes `next` only if the stored version is still `fromVersion`,
  * and records the command as a room event in the same transaction. Returns false when another

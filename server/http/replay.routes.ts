@@ -6,13 +6,14 @@ import { z } from 'zod'
 import { AppError } from '../../shared/errors.js'
 import { stepTimeline, type TimerMark } from '../../shared/replay/timeline.js'
 import { DocName, docKey } from '../../shared/rooms/roles.js'
-import { authenticate, bearerToken, roleOf } from '../auth/access.js'
+import { roleOf } from '../auth/access.js'
 import { applyStored } from '../collab/keyframe.js'
 import { listParticipants } from '../db/participants.repo.js'
 import { activity, docAt, updatesAfter } from '../db/replay.repo.js'
 import { getRoom, listRoomEvents } from '../db/rooms.repo.js'
 import { getRound, listRounds } from '../db/rounds.repo.js'
 import type { Deps } from '../deps.js'
+import { httpCaller } from './caller.js'
 import { roundParam } from './round-param.js'
 
 const Bucket = z.coerce.number().int().min(1000).max(600_000).default(10_000)
@@ -27,7 +28,7 @@ const Limit = z.coerce.number().int().min(1).max(10_000).default(2000)
 export function replayRoutes(deps: Deps) {
   const access = async (c: Context) => {
     const roomId = c.req.param('id')!
-    const who = await authenticate(deps.db, deps.tokens, bearerToken(c.req.header('authorization')), roomId, deps.clock())
+    const who = await httpCaller(deps, c, roomId)
     if (who.linkRole === 'observer') throw new AppError('forbidden', 'observers cannot replay an interview')
     const round = roundParam(c, who)
     const kind = DocName.safeParse(c.req.query('doc') ?? 'board')

@@ -9,12 +9,13 @@ import type { Report } from '../../shared/report/report.js'
 import { docKey } from '../../shared/rooms/roles.js'
 import { shareableFeedback } from '../../shared/rubric/rubric.js'
 import { viewTimer } from '../../shared/timer/view.js'
-import { authenticate, bearerToken, roleOf } from '../auth/access.js'
+import { roleOf } from '../auth/access.js'
 import { getRoom } from '../db/rooms.repo.js'
 import { getRound } from '../db/rounds.repo.js'
 import { getRubricById, toRubric } from '../db/rubrics.repo.js'
 import type { Deps } from '../deps.js'
 import { rubricsSeenBy } from '../rubrics/panel.js'
+import { httpCaller } from './caller.js'
 import { roundParam } from './round-param.js'
 
 /** `?format=md|markdown|json`, else the Accept header; JSON by default. */
@@ -36,7 +37,7 @@ function wantsMarkdown(c: Context): boolean {
 export function reportRoutes(deps: Deps) {
   return new Hono().get('/:id/report', async (c) => {
     const roomId = c.req.param('id')
-    const who = await authenticate(deps.db, deps.tokens, bearerToken(c.req.header('authorization')), roomId, deps.clock())
+    const who = await httpCaller(deps, c, roomId)
     if (who.linkRole === 'observer') throw new AppError('forbidden', 'observers do not receive reports')
     const round = roundParam(c, who)
     const markdown = wantsMarkdown(c)

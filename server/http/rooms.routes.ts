@@ -1,3 +1,4 @@
+import type { Context } from 'hono'
 import { Hono } from 'hono'
 import { z } from 'zod'
 import { AppError } from '../../shared/errors.js'
@@ -5,7 +6,7 @@ import { findQuestion, questionBank } from '../../shared/questions/bank.js'
 import { CreateRoomInput, kitFor, NewRoundInput, questionFor, type Room, type RoundSummary } from '../../shared/rooms/room.js'
 import { can, MAX_ROUNDS, Role } from '../../shared/rooms/roles.js'
 import { initialTimer } from '../../shared/timer/timer.js'
-import { type Caller, authenticate, bearerToken } from '../auth/access.js'
+import type { Caller } from '../auth/access.js'
 import { LINK_LIFETIME_MS, linkToken, linkUrl, linkView } from '../auth/invite-links.js'
 import { insertLinks, listLinks, revokeLink } from '../db/links.repo.js'
 import { findKit } from '../db/kits.repo.js'
@@ -14,14 +15,14 @@ import { getRoom, insertRoom, startNextRound, toRoom } from '../db/rooms.repo.js
 import type { Deps } from '../deps.js'
 import { notifyPanel } from '../rubrics/panel.js'
 import { newId } from '../ids.js'
+import { httpCaller } from './caller.js'
 import { jsonBody } from './json-body.js'
 
 const DEFAULT_KIT = 'ml-system-design'
 const NewLinkInput = z.strictObject({ role: Role, label: z.string().trim().min(1).max(60).optional() })
 
 export function roomRoutes(deps: Deps) {
-  const caller = async (c: { req: { header(name: string): string | undefined } }, roomId: string): Promise<Caller> =>
-    authenticate(deps.db, deps.tokens, bearerToken(c.req.header('authorization')), roomId, deps.clock())
+  const caller = (c: Context, roomId: string) => httpCaller(deps, c, roomId)
 
   const requireInterviewer = (who: Caller) => {
     if (!can.manageLinks(who.role)) throw new AppError('forbidden', 'only interviewers can do this')

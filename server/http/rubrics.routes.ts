@@ -10,7 +10,7 @@ import {
   RubricDraft,
   shareableFeedback,
 } from '../../shared/rubric/rubric.js'
-import { authenticate, bearerToken, type Caller, roleOf } from '../auth/access.js'
+import { type Caller, roleOf } from '../auth/access.js'
 import { namesByLink } from '../db/participants.repo.js'
 import { getRoom } from '../db/rooms.repo.js'
 import { getRound, listRounds, updateRound } from '../db/rounds.repo.js'
@@ -18,6 +18,7 @@ import { ensureRubric, getRubric, getRubricById, saveRubric, toRubric } from '..
 import type { Deps } from '../deps.js'
 import { newId } from '../ids.js'
 import { notifyPanel, rubricsSeenBy } from '../rubrics/panel.js'
+import { httpCaller } from './caller.js'
 import { jsonBody } from './json-body.js'
 import { roundParam } from './round-param.js'
 
@@ -33,8 +34,7 @@ const SubmitInput = z.strictObject({ expectedVersion: z.number().int().nonnegati
  * interview in a round ever reach a rubric of that round; candidates see shared feedback only.
  */
 export function rubricRoutes(deps: Deps) {
-  const caller = (c: Context, roomId: string) =>
-    authenticate(deps.db, deps.tokens, bearerToken(c.req.header('authorization')), roomId, deps.clock())
+  const caller = (c: Context, roomId: string) => httpCaller(deps, c, roomId)
 
   const loadForInterviewer = async (c: Context) => {
     const roomId = c.req.param('id')!
