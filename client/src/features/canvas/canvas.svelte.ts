@@ -15,7 +15,7 @@ import {
   toFlowEdge,
   toFlowNode,
 } from './board.js'
-import { PARTS, type PartKind } from './parts.js'
+import { PARTS, type PartKind } from '../../../../shared/canvas/parts.js'
 
 /** While dragging, positions reach the doc (and everyone else) at most this often. */
 const DRAG_WRITE_MS = 60

@@ -1,5 +1,5 @@
 import type { Awareness } from 'y-protocols/awareness'
-import type { Point } from './geometry.js'
+import type { Point } from '../../../../shared/canvas/geometry.js'
 
 /** Someone else on the board, from their awareness state. */
 export interface Peer {

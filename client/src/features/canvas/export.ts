@@ -1,2 +1,0 @@
-// Moved to shared/ so the server can draw the canvas for reports.
-export * from '../../../../shared/canvas/svg.js'
