@@ -1,20 +1,21 @@
 import * as Y from 'yjs'
 
 /**
- * A keyframe's encoding, chosen by the database: loading a room reads and decodes the whole
- * keyframe. Measured on an hour-long, 100,000-update board (bench/replay-seek.ts): v1 is 510 kB and
- * decodes in ~43 ms, v2 is 168 kB and decodes in ~54 ms. Over a socket to Postgres the transfer is
- * cheap, so v1 loads faster (49 against 61 ms); PGlite moves bytes through WASM at ~0.1 ms/kB, so
- * v2 wins there (67 against 93 ms). Every row says which it is.
+ * A keyframe's encoding; every row says which. Keyframes are written in v1: loading a room reads
+ * and decodes the whole keyframe, and v1 decodes faster. On the hour-long, 100,000-update board of
+ * bench/replay-seek.ts, v1 is 336 kB and v2 184 kB, and the room loads in ~21 ms from v1 against
+ * ~33 ms from v2 (PGlite, with the bytea codec of db/bytea.ts; before it, PGlite's own codec made
+ * the smaller v2 the faster one to read). Rows written in v2 by earlier versions still load.
  */
 export type KeyframeFormat = 1 | 2
+export const KEYFRAME_FORMAT: KeyframeFormat = 1
 
 export interface StoredKeyframe {
   state: Uint8Array
   format: number
 }
 
-export function encodeKeyframe(doc: Y.Doc, format: KeyframeFormat): Uint8Array {
+export function encodeKeyframe(doc: Y.Doc, format: KeyframeFormat = KEYFRAME_FORMAT): Uint8Array {
   return format === 2 ? Y.encodeStateAsUpdateV2(doc) : Y.encodeStateAsUpdate(doc)
 }
 

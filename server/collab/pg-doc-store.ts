@@ -4,7 +4,7 @@ import type { LogWriter } from '../db/log-writer.js'
 import { yjsKeyframes, yjsUpdates } from '../db/schema.js'
 import type { Logger } from '../log.js'
 import type { DocStore, Keyframe, KeyframeSource, LoggedUpdate, StoredDoc } from './doc-store.js'
-import { encodeKeyframe, type KeyframeFormat } from './keyframe.js'
+import { encodeKeyframe, KEYFRAME_FORMAT } from './keyframe.js'
 
 /** Keyframes taken per periodic batch at most; an explicit flush takes all that are due. */
 const KEYFRAMES_PER_BATCH = 16
@@ -18,9 +18,8 @@ export function createPgDocStore(
   db: Db,
   writeLog: LogWriter,
   log: Logger,
-  opts: { intervalMs?: number; keyframeFormat?: KeyframeFormat } = {},
+  opts: { intervalMs?: number } = {},
 ): DocStore {
-  const format = opts.keyframeFormat ?? 2
   const intervalMs = opts.intervalMs ?? 50
   let updates: LoggedUpdate[] = []
   // A Set: a document due twice before the next batch is encoded once.
@@ -50,7 +49,7 @@ export function createPgDocStore(
       if (!allDue && batchKeyframes.length >= KEYFRAMES_PER_BATCH) break
       due.delete(source)
       const { ydoc, ...at } = source.take()
-      batchKeyframes.push({ ...at, state: encodeKeyframe(ydoc, format), format })
+      batchKeyframes.push({ ...at, state: encodeKeyframe(ydoc), format: KEYFRAME_FORMAT })
     }
     writing = (async () => {
       try {

@@ -8,9 +8,9 @@ import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator'
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js'
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator'
 import postgres from 'postgres'
-import type { KeyframeFormat } from '../collab/keyframe.js'
 import { type LogWriter, pgliteLogWriter, postgresLogWriter } from './log-writer.js'
 import * as schema from './schema.js'
+import { pgliteByteaCodec } from './bytea.js'
 
 /** The one database type every repo function takes: both drivers speak it. */
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>
@@ -20,8 +20,6 @@ export interface Database {
   driver: 'pglite' | 'postgres'
   /** Writes the Yjs update log's batches the cheapest way each driver allows. */
   writeLog: LogWriter
-  /** The keyframe encoding that loads fastest from this database (see keyframe.ts). */
-  keyframeFormat: KeyframeFormat
   close(): Promise<void>
 }
 
@@ -42,13 +40,13 @@ export async function openDatabase(opts: { databaseUrl?: string | undefined; dat
     }
     const client = postgres(opts.databaseUrl, { max: 10, onnotice: () => {} })
     const db = drizzlePostgres(client, { schema }) as unknown as Db
-    return { db, driver: 'postgres', writeLog: postgresLogWriter(db), keyframeFormat: 1, close: () => client.end({ timeout: 5 }) }
+    return { db, driver: 'postgres', writeLog: postgresLogWriter(db), close: () => client.end({ timeout: 5 }) }
   }
   mkdirSync(opts.dataDir, { recursive: true })
-  const client = await PGlite.create(`${opts.dataDir}/pglite`)
+  const client = await PGlite.create(`${opts.dataDir}/pglite`, { ...pgliteByteaCodec })
   const db = drizzlePglite(client, { schema })
   await migratePglite(db, { migrationsFolder })
-  return { db: db as unknown as Db, driver: 'pglite', writeLog: pgliteLogWriter(client), keyframeFormat: 2, close: () => client.close() }
+  return { db: db as unknown as Db, driver: 'pglite', writeLog: pgliteLogWriter(client), close: () => client.close() }
 }
 
 /** A cheap round trip, for health checks. */

@@ -1,6 +1,7 @@
 import type { PGlite, Transaction } from '@electric-sql/pglite'
 import { sql } from 'drizzle-orm'
 import type { Keyframe, LoggedUpdate } from '../collab/doc-store.js'
+import { byteaToHex } from './bytea.js'
 import type { Db } from './client.js'
 import { yjsKeyframes, yjsUpdates } from './schema.js'
 
@@ -11,7 +12,6 @@ export type LogWriter = (updates: LoggedUpdate[], keyframes: Keyframe[]) => Prom
 const ROWS_PER_STATEMENT = 5000
 
 const base64 = (u: Uint8Array) => Buffer.from(u.buffer, u.byteOffset, u.byteLength).toString('base64')
-const hex = (u: Uint8Array) => Buffer.from(u.buffer, u.byteOffset, u.byteLength).toString('hex')
 
 /**
  * Postgres: many log rows in one INSERT through a single JSON parameter. Drizzle building a
@@ -47,7 +47,7 @@ export function pgliteLogWriter(client: PGlite): LogWriter {
       for (let i = 0; i < updates.length; i += ROWS_PER_STATEMENT) {
         let csv = ''
         for (const u of updates.slice(i, i + ROWS_PER_STATEMENT)) {
-          csv += `${u.roomId},${u.doc},${u.seq},${u.at.toISOString()},${u.participantId ?? ''},\\x${hex(u.bytes)}\n`
+          csv += `${u.roomId},${u.doc},${u.seq},${u.at.toISOString()},${u.participantId ?? ''},${byteaToHex(u.bytes)}\n`
         }
         await tx.query(`copy yjs_updates (room_id, doc, seq, at, participant_id, bytes) from '/dev/blob' with (format csv)`, [], {
           blob: new Blob([csv]),
@@ -57,7 +57,7 @@ export function pgliteLogWriter(client: PGlite): LogWriter {
       // each stalled the event loop for a third of a second at 400 rooms.
       if (keyframes.length > 0) {
         let csv = ''
-        for (const k of keyframes) csv += `${k.roomId},${k.doc},${k.seq},${k.at.toISOString()},\\x${hex(k.state)},${k.format}\n`
+        for (const k of keyframes) csv += `${k.roomId},${k.doc},${k.seq},${k.at.toISOString()},${byteaToHex(k.state)},${k.format}\n`
         await tx.query(`copy yjs_keyframes (room_id, doc, seq, at, state, format) from '/dev/blob' with (format csv)`, [], {
           blob: new Blob([csv]),
         })

@@ -1,5 +1,6 @@
-import type { Page } from 'playwright-core'
+import type { Locator, Page } from 'playwright-core'
 import { describe, expect, it } from 'vitest'
+import type * as Y from 'yjs'
 import { api, connectY } from '../helpers/clients.js'
 import { startTestServer } from '../helpers/server.js'
 import { join, live, newPerson, nodeLabels, screenshot, serverAndBrowser, sharedNotes, skipBrowserTests, until } from './browser.js'
@@ -11,6 +12,9 @@ async function readStream(stream: NodeJS.ReadableStream): Promise<Buffer> {
   for await (const chunk of stream) chunks.push(Buffer.from(chunk as Buffer))
   return Buffer.concat(chunks)
 }
+
+/** A node's x on the canvas (flow coordinates), as Svelte Flow places it. */
+const flowX = async (node: Locator) => Number((await node.evaluate((el) => (el as HTMLElement).style.transform)).match(/translate\(([-\d.]+)px/)?.[1])
 
 const edgeLabels = (page: Page) => page.locator('.edge-label').allInnerTexts()
 
@@ -82,10 +86,35 @@ describe.skipIf(skipBrowserTests)('the web client in Chromium', () => {
     const [appId, serverId] = (await c.locator('.svelte-flow__node .label').allInnerTexts())[0] === 'Mobile app' ? ids : [ids[1]!, ids[0]!]
     const serverNode = c.locator(`.svelte-flow__node[data-id="${serverId}"]`)
     const box = (await serverNode.boundingBox())!
+    // A slow drag, watched by a plain Yjs client (what the log stores) and by the interviewer.
+    const probe = connectY(env.server.url, roomId, tokens.observer)
+    await probe.synced
+    let docWrites = 0
+    probe.doc.on('update', () => docWrites++)
+    const theirNode = interviewer.page.locator(`.svelte-flow__node[data-id="${serverId}"]`)
+    const startX = await flowX(theirNode)
+    const liveX = () => [...probe.provider.awareness.getStates().values()].map((st) => (st.moving as Record<string, { x: number }> | null)?.[serverId!]?.x).find((x) => x !== undefined)
     await c.mouse.move(box.x + 20, box.y + box.height / 2)
     await c.mouse.down()
-    await c.mouse.move(box.x + 260, box.y + 140, { steps: 8 })
+    const dragStarted = Date.now()
+    for (let i = 1; i <= 30; i++) {
+      await c.mouse.move(box.x + 20 + i * 8, box.y + box.height / 2 + i * 4)
+      await c.waitForTimeout(1000 / 30)
+    }
+    // Mid-drag: the gesture is in the candidate's awareness, and the interviewer sees the node
+    // where the candidate holds it.
+    const held = await flowX(serverNode)
+    expect(held).toBeGreaterThan(startX + 100)
+    await until(async () => liveX() === held, 'the live position in awareness')
+    await until(async () => (await flowX(theirNode)) === held, 'the drag live at the interviewer')
     await c.mouse.up()
+    const dragMs = Date.now() - dragStarted
+    const stored = () => (probe.doc.getMap('nodes').get(serverId!) as Y.Map<number>).get('x')
+    // The doc ends where the node was dropped; in between it got a few writes a second, not one a frame.
+    await until(async () => stored() === (await flowX(serverNode)), 'the drop position in the doc')
+    await until(async () => liveX() === undefined, 'the live preview withdrawn after the drop')
+    expect(docWrites).toBeLessThanOrEqual(Math.ceil(dragMs / 250) + 2)
+    probe.destroy()
     await connectNodes(c, appId!, serverId!)
     await c.locator('input.edge-edit').waitFor()
     await c.keyboard.type('ranked videos')

@@ -74,10 +74,12 @@ describe(`yjs sync (${dbKind})`, () => {
       await waitFor(async () => (await small.deps.db.select({ n: count() }).from(yjsUpdates).where(eq(yjsUpdates.roomId, room.id)))[0]!.n === 37, { what: 'tail logged' })
       a.destroy()
       await waitFor(() => small.docs.size === 0, { what: 'room unloaded' })
-      const frames = await small.deps.db.select({ seq: yjsKeyframes.seq }).from(yjsKeyframes).where(eq(yjsKeyframes.roomId, room.id)).orderBy(yjsKeyframes.seq)
+      const frames = await small.deps.db.select({ seq: yjsKeyframes.seq, format: yjsKeyframes.format }).from(yjsKeyframes).where(eq(yjsKeyframes.roomId, room.id)).orderBy(yjsKeyframes.seq)
       // One keyframe per burst: due every 10 updates, taken when the store next writes (by the end
       // of that burst); the last update is in the tail only.
       expect(frames).toHaveLength(3)
+      // Written in v1, the encoding that decodes fastest (server/collab/keyframe.ts).
+      expect(frames.map((f) => f.format)).toEqual([1, 1, 1])
       frames.forEach((f, k) => {
         expect(f.seq).toBeGreaterThanOrEqual(10 * (k + 1))
         expect(f.seq).toBeLessThanOrEqual(12 * (k + 1))
@@ -88,6 +90,20 @@ describe(`yjs sync (${dbKind})`, () => {
     } finally {
       await small.stop()
     }
+  })
+
+  it('still loads a room whose keyframe an earlier version stored in v2', async () => {
+    const { room, tokens } = await createRoom(server.url)
+    // A board as an earlier version left it: only a v2 keyframe, no log after it.
+    const old = new Y.Doc()
+    old.getText('notes:clarify').insert(0, 'written before the upgrade')
+    addNode(old, 'legacy', { label: 'Legacy service' })
+    await server.deps.db.insert(yjsKeyframes).values({ roomId: room.id, doc: 'board', seq: 0, at: new Date(), state: Y.encodeStateAsUpdateV2(old), format: 2 })
+    const a = open(server.url, room.id, tokens.candidate)
+    await a.synced
+    expect(a.doc.getText('notes:clarify').toString()).toBe('written before the upgrade')
+    expect(a.doc.getMap('nodes').has('legacy')).toBe(true)
+    a.destroy()
   })
 
   it('relays and logs an update whose dependencies have not arrived yet, and never a duplicate', async () => {

@@ -17,8 +17,13 @@ import {
 } from './board.js'
 import { PARTS, type PartKind } from '../../../../shared/canvas/parts.js'
 
-/** While dragging, positions reach the doc (and everyone else) at most this often. */
-const DRAG_WRITE_MS = 60
+/**
+ * During a drag or resize, the doc (and so the update log and every replay) gets the positions at
+ * most this often, and the final one when the gesture ends; the others see the gesture live
+ * through awareness (`onMoving`), which is not stored. Every doc write of a Y.Map key leaves an
+ * item behind for good, so writing each frame would bloat the board for its whole life.
+ */
+export const GESTURE_WRITE_MS = 250
 
 /**
  * The canvas of one board doc, bound two-way to Svelte Flow: `nodes`/`edges` are what the flow
@@ -39,13 +44,21 @@ export class CanvasState {
   #editing: { kind: 'node' | 'edge'; id: string } | null = $state(null)
   #undo!: Y.UndoManager
   #pending = new Map<string, Partial<Geometry>>()
+  /** A drag or resize is going on here. */
+  #gesture = false
+  /** Where this client's gesture has its nodes now, published live to the others. */
+  #moving = new Map<string, Geometry>()
+  #onMoving: (moving: Record<string, Geometry> | null) => void
+  /** Nodes someone else is dragging or resizing, where they are on their screen. */
+  #remoteMoves: ReadonlyMap<string, Geometry> = new Map()
   #flushTimer: ReturnType<typeof setTimeout> | null = null
   /** Set while writing what the flow already shows, so the observer does not rebuild it again. */
   #writingFromFlow = false
   #unbind: () => void = () => {}
 
-  constructor(doc: Y.Doc, opts: { readOnly?: boolean } = {}) {
+  constructor(doc: Y.Doc, opts: { readOnly?: boolean; onMoving?: (moving: Record<string, Geometry> | null) => void } = {}) {
     this.#readOnly = opts.readOnly ?? false
+    this.#onMoving = opts.onMoving ?? (() => {})
     this.#bind(doc)
   }
 
@@ -103,19 +116,32 @@ export class CanvasState {
     if (this.#readOnly) return
     const kept = new Set(next.map((n) => n.id))
     const removed = prev.filter((n) => !kept.has(n.id)).map((n) => n.id)
-    let dragging = false
+    let live = this.#gesture
+    let moved = false
     for (const node of next) {
       const stored = readNode(node.id, this.#nodesMap.get(node.id))
       if (!stored) continue
       const changes = geometryChanges(stored, node)
       if (Object.keys(changes).length === 0) continue
-      this.#pending.set(node.id, { ...this.#pending.get(node.id), ...changes })
-      dragging ||= node.dragging === true
+      const pending = { ...this.#pending.get(node.id), ...changes }
+      this.#pending.set(node.id, pending)
+      const now = { x: stored.x, y: stored.y, w: stored.w, h: stored.h, ...pending }
+      const before = this.#moving.get(node.id)
+      if (!before || before.x !== now.x || before.y !== now.y || before.w !== now.w || before.h !== now.h) {
+        this.#moving.set(node.id, now)
+        moved = true
+      }
+      live ||= node.dragging === true
     }
     if (removed.length > 0) this.remove(removed, [])
     if (this.#pending.size === 0) return
-    if (!dragging) this.#flush()
-    else this.#flushTimer ??= setTimeout(() => this.#flush(), DRAG_WRITE_MS)
+    if (!live) {
+      this.#moving.clear()
+      this.#flush()
+      return
+    }
+    if (moved) this.#onMoving(Object.fromEntries(this.#moving))
+    this.#flushTimer ??= setTimeout(() => this.#flush(), GESTURE_WRITE_MS)
   }
 
   get edges(): LabelledEdge[] {
@@ -213,10 +239,32 @@ export class CanvasState {
     this.#editing = null
   }
 
-  /** A drag or resize begins or ends: it becomes one undo step of its own. */
-  gestureBoundary(): void {
+  /** A drag or resize begins: it becomes one undo step of its own. */
+  gestureStart(): void {
     this.#flush()
     this.#undo.stopCapturing()
+    this.#gesture = true
+  }
+
+  /** The gesture ends: its final geometry goes to the doc, then the live preview is withdrawn. */
+  gestureEnd(): void {
+    this.#gesture = false
+    this.#flush()
+    this.#undo.stopCapturing()
+    if (this.#moving.size > 0) {
+      this.#moving.clear()
+      this.#onMoving(null)
+    }
+  }
+
+  /**
+   * Shows the others' gestures in progress. A node dragged here as well keeps what this client
+   * shows; when a gesture ends, its node falls back to the doc, which by then has the final geometry.
+   */
+  showRemoteMoves(moves: ReadonlyMap<string, Geometry>): void {
+    if (moves.size === 0 && this.#remoteMoves.size === 0) return
+    this.#remoteMoves = moves
+    this.#rebuild()
   }
 
   undo(): void {
@@ -228,8 +276,8 @@ export class CanvasState {
   }
 
   destroy(): void {
+    if (this.#gesture) this.gestureEnd()
     this.#flush()
-    if (this.#flushTimer) clearTimeout(this.#flushTimer)
     this.#unbind()
   }
 
@@ -271,7 +319,8 @@ export class CanvasState {
       const prev = prevNodes.get(n.id)
       // A node being dragged here keeps its live position until the drag's writes land.
       if (prev?.dragging) return prev
-      return toFlowNode(n, prev)
+      const moving = this.#remoteMoves.get(n.id)
+      return toFlowNode(moving ? { ...n, ...moving } : n, prev)
     })
     this.#edges = board.edges.map((e) => toFlowEdge(e, prevEdges.get(e.id)))
   }

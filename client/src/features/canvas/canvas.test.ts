@@ -1,7 +1,7 @@
-import { describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import * as Y from 'yjs'
 import { readBoard } from './board.js'
-import { CanvasState } from './canvas.svelte.js'
+import { CanvasState, GESTURE_WRITE_MS } from './canvas.svelte.js'
 
 /** Two clients of one board, synced both ways in memory. */
 function pair() {
@@ -11,6 +11,10 @@ function pair() {
   b.on('update', (u: Uint8Array, origin: unknown) => origin !== 'remote' && Y.applyUpdate(a, u, 'remote'))
   return { a, b, ca: new CanvasState(a), cb: new CanvasState(b) }
 }
+
+afterEach(() => {
+  vi.useRealTimers()
+})
 
 describe('CanvasState', () => {
   it('adds a part to the doc and shows it, selected, on both sides', () => {
@@ -59,11 +63,11 @@ describe('CanvasState', () => {
   it('batches a drag into one undo step', () => {
     const { ca } = pair()
     const id = ca.add('service', { x: 0, y: 0 })!
-    ca.gestureBoundary()
+    ca.gestureStart()
     for (let x = 10; x <= 50; x += 10) {
       ca.nodes = ca.nodes.map((n) => ({ ...n, position: { x, y: 0 }, dragging: x < 50 }))
     }
-    ca.gestureBoundary()
+    ca.gestureEnd()
     expect(ca.nodes[0]!.position.x).toBe(50)
     ca.undo()
     expect(ca.nodes.find((n) => n.id === id)!.position.x).toBe(0)
@@ -106,5 +110,52 @@ describe('CanvasState', () => {
     writer.add('service', { x: 0, y: 200 })
     expect(canvas.nodes).toHaveLength(2)
     canvas.destroy()
+  })
+
+  it('writes a drag to the doc a few times a second and shows every frame live through onMoving', () => {
+    vi.useFakeTimers()
+    const a = new Y.Doc()
+    const published: (Record<string, unknown> | null)[] = []
+    const ca = new CanvasState(a, { onMoving: (m) => published.push(m) })
+    const id = ca.add('service', { x: 0, y: 0 })!
+    let writes = 0
+    a.on('update', () => writes++)
+    ca.gestureStart()
+    // Two seconds of dragging at 60 frames a second.
+    for (let frame = 1; frame <= 120; frame++) {
+      ca.nodes = ca.nodes.map((n) => ({ ...n, position: { x: frame * 2, y: frame }, dragging: true }))
+      vi.advanceTimersByTime(1000 / 60)
+    }
+    expect(published).toHaveLength(120)
+    const { w, h } = readBoard(a).nodes[0]!
+    expect(published.at(-1)).toEqual({ [id]: { x: 240, y: 120, w, h } })
+    expect(writes).toBeGreaterThanOrEqual(Math.floor(2000 / GESTURE_WRITE_MS) - 1)
+    expect(writes).toBeLessThanOrEqual(Math.ceil(2000 / GESTURE_WRITE_MS))
+    ca.nodes = ca.nodes.map((n) => ({ ...n, position: { x: 300, y: 150 }, dragging: false }))
+    ca.gestureEnd()
+    // The final position is in the doc, then the preview is withdrawn.
+    expect(readBoard(a).nodes[0]).toMatchObject({ x: 300, y: 150 })
+    expect(published.at(-1)).toBeNull()
+  })
+
+  it("shows someone else's drag live, and the doc's position once it ends", () => {
+    const { b, ca, cb } = pair()
+    const id = ca.add('cache', { x: 0, y: 0 })!
+    cb.showRemoteMoves(new Map([[id, { x: 120, y: 40, w: 160, h: 60 }]]))
+    expect(cb.nodes[0]).toMatchObject({ position: { x: 120, y: 40 } })
+    // Only the view moved: the doc still has the last written position.
+    expect(readBoard(b).nodes[0]).toMatchObject({ x: 0, y: 0 })
+    cb.showRemoteMoves(new Map())
+    expect(cb.nodes[0]).toMatchObject({ position: { x: 0, y: 0 } })
+  })
+
+  it('keeps a node dragged here where this client has it, whatever the others show', () => {
+    const { ca, cb } = pair()
+    const id = ca.add('cache', { x: 0, y: 0 })!
+    cb.gestureStart()
+    cb.nodes = cb.nodes.map((n) => ({ ...n, position: { x: 5, y: 5 }, dragging: true }))
+    cb.showRemoteMoves(new Map([[id, { x: 500, y: 500, w: 160, h: 60 }]]))
+    expect(cb.nodes[0]!.position).toEqual({ x: 5, y: 5 })
+    cb.gestureEnd()
   })
 })

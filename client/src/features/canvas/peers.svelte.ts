@@ -1,5 +1,6 @@
 import type { Awareness } from 'y-protocols/awareness'
 import type { Point } from '../../../../shared/canvas/geometry.js'
+import type { Geometry } from './board.js'
 
 /** Someone else on the board, from their awareness state. */
 export interface Peer {
@@ -10,10 +11,30 @@ export interface Peer {
   pointer: Point | null
   /** Node ids they have selected. */
   selection: string[]
+  /**
+   * Where the nodes they are dragging or resizing are right now. Live positions travel through
+   * awareness; the doc gets them a few times a second and at the end of the gesture.
+   */
+  moving: Record<string, Geometry>
 }
+
+/** A gesture moves a handful of nodes; anything bigger is not a gesture. */
+const MAX_MOVING = 50
 
 const isPoint = (v: unknown): v is Point =>
   typeof v === 'object' && v !== null && Number.isFinite((v as Point).x) && Number.isFinite((v as Point).y)
+
+const isGeometry = (v: unknown): v is Geometry =>
+  isPoint(v) && Number.isFinite((v as Geometry).w) && Number.isFinite((v as Geometry).h) && (v as Geometry).w > 0 && (v as Geometry).h > 0
+
+function readMoving(v: unknown): Record<string, Geometry> {
+  const moving: Record<string, Geometry> = {}
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return moving
+  for (const [id, g] of Object.entries(v).slice(0, MAX_MOVING)) {
+    if (isGeometry(g)) moving[id] = { x: Math.round(g.x), y: Math.round(g.y), w: Math.round(g.w), h: Math.round(g.h) }
+  }
+  return moving
+}
 
 /** Everyone but `self`, read defensively: awareness states come from other clients as they are. */
 export function readPeers(states: Map<number, Record<string, unknown>>, self: number): Peer[] {
@@ -28,19 +49,28 @@ export function readPeers(states: Map<number, Record<string, unknown>>, self: nu
       color: typeof user.color === 'string' && /^#[0-9a-f]{6}$/i.test(user.color) ? user.color : '#64748b',
       pointer: isPoint(state.pointer) ? state.pointer : null,
       selection,
+      moving: readMoving(state.moving),
     })
   }
   return peers.sort((a, b) => a.clientId - b.clientId)
 }
 
+/** What this client publishes about itself on the board. */
+type Outgoing = { pointer?: Point | null; moving?: Record<string, Geometry> | null }
+
 /** Live cursors and selections of the others on a board; publishes this client's own. */
 export class BoardPeers {
   #awareness: Awareness
   #peers: Peer[] = $state.raw([])
-  #pointerTimer: ReturnType<typeof setTimeout> | null = null
-  #nextPointer: Point | null = null
+  #moves: ReadonlyMap<string, Geometry> = $state.raw(new Map())
+  #sendTimer: ReturnType<typeof setTimeout> | null = null
+  /** Fields waiting for the next awareness message. */
+  #next: Outgoing = {}
   #onChange = () => {
     this.#peers = readPeers(this.#awareness.getStates() as Map<number, Record<string, unknown>>, this.#awareness.clientID)
+    const moves = new Map<string, Geometry>()
+    for (const peer of this.#peers) for (const [id, g] of Object.entries(peer.moving)) moves.set(id, g)
+    if (moves.size > 0 || this.#moves.size > 0) this.#moves = moves
   }
 
   constructor(awareness: Awareness) {
@@ -53,6 +83,11 @@ export class BoardPeers {
     return this.#peers
   }
 
+  /** Nodes the others are dragging or resizing, where they are on their screens now. */
+  get moves(): ReadonlyMap<string, Geometry> {
+    return this.#moves
+  }
+
   /** Colours of the others who have this node selected. */
   selectedBy(nodeId: string): Peer[] {
     return this.#peers.filter((p) => p.selection.includes(nodeId))
@@ -60,12 +95,29 @@ export class BoardPeers {
 
   /** At most ~20 pointer messages a second, the last position always sent. */
   setPointer(point: Point | null): void {
-    this.#nextPointer = point ? { x: Math.round(point.x), y: Math.round(point.y) } : null
-    if (this.#pointerTimer) return
-    this.#pointerTimer = setTimeout(() => {
-      this.#pointerTimer = null
-      this.#awareness.setLocalStateField('pointer', this.#nextPointer)
-    }, 50)
+    this.#send({ pointer: point ? { x: Math.round(point.x), y: Math.round(point.y) } : null })
+  }
+
+  /** Publishes where this client's gesture has the nodes now (null when it ends); same pace. */
+  setMoving(moving: Record<string, Geometry> | null): void {
+    this.#send({ moving })
+  }
+
+  /** Pointer and moves share one awareness message at most every 50 ms; the latest values win. */
+  #send(fields: Outgoing): void {
+    Object.assign(this.#next, fields)
+    if (this.#sendTimer) return
+    this.#sendTimer = setTimeout(() => this.#flush(), 50)
+  }
+
+  #flush(): void {
+    if (this.#sendTimer) clearTimeout(this.#sendTimer)
+    this.#sendTimer = null
+    const next = this.#next
+    this.#next = {}
+    if (Object.keys(next).length === 0) return
+    const state = this.#awareness.getLocalState()
+    if (state) this.#awareness.setLocalState({ ...state, ...next })
   }
 
   setSelection(nodeIds: string[]): void {
@@ -75,7 +127,8 @@ export class BoardPeers {
   }
 
   destroy(): void {
-    if (this.#pointerTimer) clearTimeout(this.#pointerTimer)
+    // A gesture's end must not be lost: send what is waiting.
+    this.#flush()
     this.#awareness.off('change', this.#onChange)
   }
 }
