@@ -107,6 +107,7 @@ describe.skipIf(skipBrowserTests)('the web client in Chromium', () => {
     expect(held).toBeGreaterThan(startX + 100)
     await until(async () => liveX() === held, 'the live position in awareness')
     await until(async () => (await flowX(theirNode)) === held, 'the drag live at the interviewer')
+    await screenshot(interviewer.page, '03b-drag-live-at-interviewer')
     await c.mouse.up()
     const dragMs = Date.now() - dragStarted
     const stored = () => (probe.doc.getMap('nodes').get(serverId!) as Y.Map<number>).get('x')
