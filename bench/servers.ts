@@ -50,6 +50,9 @@ const START_TIMEOUT_MS = 60_000
  * (today a 32 MB young generation: fewer scavenges of the update batches the store holds for 50 ms).
  */
 const STEPWISE_NODE_FLAGS: string[] = (() => {
+  // An experiment can try other flags: BENCH_STEPWISE_NODE_FLAGS="--max-semi-space-size=16".
+  const override = process.env.BENCH_STEPWISE_NODE_FLAGS
+  if (override !== undefined) return override.split(' ').filter(Boolean)
   const start = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts.start ?? ''
   const flags = start.match(/tsx((?: --[\w-]+(?:=\S+)?)*) server\/main\.ts/)
   if (!flags) throw new Error(`bench: cannot read the server's node flags from the start script: ${start}`)
