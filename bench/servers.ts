@@ -44,10 +44,10 @@ export function snapshotStepwise(): string {
 export const stepwiseCodeRoot = () => stepwiseRoot
 const GC_PRELOAD = join(ROOT, 'bench/preload/gc-on-signal.mjs')
 const START_TIMEOUT_MS = 60_000
-/** BENCH_SERVER_PROF=<dir>: servers run with --cpu-prof and write their profiles there on exit. */
 /**
  * Node flags Stepwise runs with, read from `npm start` so the bench runs the server as shipped
- * (today a 32 MB young generation: fewer scavenges of the update batches the store holds for 50 ms).
+ * (today 32 MB semi-spaces for the young generation: fewer scavenges). The reference server runs
+ * with Node's defaults, as its users would start it.
  */
 const STEPWISE_NODE_FLAGS: string[] = (() => {
   // An experiment can try other flags: BENCH_STEPWISE_NODE_FLAGS="--max-semi-space-size=16".
@@ -58,6 +58,7 @@ const STEPWISE_NODE_FLAGS: string[] = (() => {
   if (!flags) throw new Error(`bench: cannot read the server's node flags from the start script: ${start}`)
   return flags[1]!.trim().split(' ').filter(Boolean)
 })()
+/** BENCH_SERVER_PROF=<dir>: servers run with --cpu-prof and write their profiles there on exit. */
 const profArgs = () => (process.env.BENCH_SERVER_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_SERVER_PROF] : [])
 export const SERVER_CORE = '0'
 

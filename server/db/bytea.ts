@@ -17,6 +17,7 @@ export function byteaToHex(bytes: Uint8Array): string {
 /** Postgres's hex text form of bytea back to bytes: a fresh array, never a view of a shared pool. */
 export function hexToBytea(text: string): Uint8Array {
   if (!text.startsWith('\\x')) throw new Error('bytea: expected the hex format (\\x…)')
+  if (text.length % 2 !== 0) throw new Error('bytea: malformed hex')
   const out = new Uint8Array((text.length - 2) >> 1)
   const written = Buffer.from(out.buffer).write(text.slice(2), 'hex')
   if (written !== out.length) throw new Error('bytea: malformed hex')

@@ -24,6 +24,8 @@ import { PARTS, type PartKind } from '../../../../shared/canvas/parts.js'
  * item behind for good, so writing each frame would bloat the board for its whole life.
  */
 export const GESTURE_WRITE_MS = 250
+/** Edits closer together than this are one undo step; a whole gesture is one whatever its pauses. */
+const UNDO_CAPTURE_MS = 500
 
 /**
  * The canvas of one board doc, bound two-way to Svelte Flow: `nodes`/`edges` are what the flow
@@ -49,6 +51,8 @@ export class CanvasState {
   /** Where this client's gesture has its nodes now, published live to the others. */
   #moving = new Map<string, Geometry>()
   #onMoving: (moving: Record<string, Geometry> | null) => void
+  /** Whether the others were last sent a gesture (so they must be told when it ends). */
+  #movingPublished = false
   /** Nodes someone else is dragging or resizing, where they are on their screen. */
   #remoteMoves: ReadonlyMap<string, Geometry> = new Map()
   #flushTimer: ReturnType<typeof setTimeout> | null = null
@@ -88,7 +92,7 @@ export class CanvasState {
     edgesMap.observeDeep(onChange)
     const undo = new Y.UndoManager([nodesMap, edgesMap], {
       trackedOrigins: new Set([this.origin]),
-      captureTimeout: 500,
+      captureTimeout: UNDO_CAPTURE_MS,
     })
     this.#undo = undo
     const flags = () => {
@@ -121,7 +125,9 @@ export class CanvasState {
     for (const node of next) {
       const stored = readNode(node.id, this.#nodesMap.get(node.id))
       if (!stored) continue
-      const changes = geometryChanges(stored, node)
+      // Compared with what the flow was shown: someone else's live move is not an edit made here.
+      const remote = node.dragging || this.#moving.has(node.id) ? undefined : this.#remoteMoves.get(node.id)
+      const changes = geometryChanges(remote ? { ...stored, ...remote } : stored, node)
       if (Object.keys(changes).length === 0) continue
       const pending = { ...this.#pending.get(node.id), ...changes }
       this.#pending.set(node.id, pending)
@@ -137,10 +143,14 @@ export class CanvasState {
     if (this.#pending.size === 0) return
     if (!live) {
       this.#moving.clear()
+      this.#withdrawMoving()
       this.#flush()
       return
     }
-    if (moved) this.#onMoving(Object.fromEntries(this.#moving))
+    if (moved) {
+      this.#onMoving(Object.fromEntries(this.#moving))
+      this.#movingPublished = true
+    }
     this.#flushTimer ??= setTimeout(() => this.#flush(), GESTURE_WRITE_MS)
   }
 
@@ -239,27 +249,41 @@ export class CanvasState {
     this.#editing = null
   }
 
-  /** A drag or resize begins: it becomes one undo step of its own. */
+  /** A drag or resize begins: it becomes one undo step of its own, however long it pauses. */
   gestureStart(): void {
     this.#flush()
     this.#undo.stopCapturing()
+    this.#moving.clear()
     this.#gesture = true
-  }
-
-  /** The gesture ends: its final geometry goes to the doc, then the live preview is withdrawn. */
-  gestureEnd(): void {
-    this.#gesture = false
-    this.#flush()
-    this.#undo.stopCapturing()
-    if (this.#moving.size > 0) {
-      this.#moving.clear()
-      this.#onMoving(null)
-    }
+    this.#undo.captureTimeout = Number.POSITIVE_INFINITY
   }
 
   /**
-   * Shows the others' gestures in progress. A node dragged here as well keeps what this client
-   * shows; when a gesture ends, its node falls back to the doc, which by then has the final geometry.
+   * The gesture ends: its final geometry goes to the doc, then the live preview is withdrawn.
+   * Safe to call again, or without a gesture (the board also calls it on every pointer release,
+   * because Svelte Flow drops a drag without telling when the dragged node is deleted under it).
+   */
+  gestureEnd(): void {
+    if (!this.#gesture) return
+    this.#gesture = false
+    this.#flush()
+    this.#undo.captureTimeout = UNDO_CAPTURE_MS
+    this.#undo.stopCapturing()
+    this.#moving.clear()
+    this.#withdrawMoving()
+    this.#rebuild()
+  }
+
+  #withdrawMoving(): void {
+    if (!this.#movingPublished) return
+    this.#movingPublished = false
+    this.#onMoving(null)
+  }
+
+  /**
+   * Shows the others' gestures in progress. A node in a gesture here (drag or resize) keeps what
+   * this client shows; when their gesture ends, the node falls back to the doc, which by then has
+   * its final geometry.
    */
   showRemoteMoves(moves: ReadonlyMap<string, Geometry>): void {
     if (moves.size === 0 && this.#remoteMoves.size === 0) return
@@ -319,7 +343,8 @@ export class CanvasState {
       const prev = prevNodes.get(n.id)
       // A node being dragged here keeps its live position until the drag's writes land.
       if (prev?.dragging) return prev
-      const moving = this.#remoteMoves.get(n.id)
+      // Then this client's own gesture (a resize has no dragging flag), then the others'.
+      const moving = this.#moving.get(n.id) ?? this.#remoteMoves.get(n.id)
       return toFlowNode(moving ? { ...n, ...moving } : n, prev)
     })
     this.#edges = board.edges.map((e) => toFlowEdge(e, prevEdges.get(e.id)))

@@ -158,4 +158,56 @@ describe('CanvasState', () => {
     expect(cb.nodes[0]!.position).toEqual({ x: 5, y: 5 })
     cb.gestureEnd()
   })
+
+  it("never writes someone else's live move as its own edit", () => {
+    const { b, ca, cb } = pair()
+    const id = ca.add('cache', { x: 0, y: 0 })!
+    cb.showRemoteMoves(new Map([[id, { x: 120, y: 40, w: 160, h: 60 }]]))
+    // Svelte Flow hands the nodes back for a selection change: the preview is not an edit.
+    cb.nodes = cb.nodes.map((n) => ({ ...n, selected: true }))
+    expect(readBoard(b).nodes[0]).toMatchObject({ x: 0, y: 0 })
+  })
+
+  it('keeps a resize in progress through a remote edit, and writes its final size', () => {
+    const { a, ca, cb } = pair()
+    const id = ca.add('cache', { x: 0, y: 0 })!
+    ca.gestureStart()
+    // A resize: no dragging flag.
+    ca.nodes = ca.nodes.map((n) => ({ ...n, width: 300 }))
+    cb.rename(id, 'Redis')
+    expect(ca.nodes[0]).toMatchObject({ width: 300, data: { label: 'Redis' } })
+    ca.gestureEnd()
+    expect(readBoard(a).nodes[0]!.w).toBe(300)
+    ca.nodes = ca.nodes.map((n) => ({ ...n, selected: false }))
+    expect(readBoard(a).nodes[0]!.w).toBe(300)
+  })
+
+  it('makes one undo step of a drag, pauses and all', async () => {
+    // Real time: Yjs' undo manager reads the clock directly.
+    const { a, ca } = pair()
+    ca.add('service', { x: 0, y: 0 })
+    ca.gestureStart()
+    for (const x of [10, 20, 30]) {
+      ca.nodes = ca.nodes.map((n) => ({ ...n, position: { x, y: 0 }, dragging: x < 30 }))
+      // Longer than the undo manager's capture window (500 ms) between two writes.
+      await new Promise((r) => setTimeout(r, 600))
+    }
+    ca.gestureEnd()
+    expect(readBoard(a).nodes[0]!.x).toBe(30)
+    ca.undo()
+    expect(readBoard(a).nodes[0]!.x).toBe(0)
+  })
+
+  it('ends a gesture once, however often it is told to', () => {
+    const published: unknown[] = []
+    const ca = new CanvasState(new Y.Doc(), { onMoving: (m) => published.push(m) })
+    ca.add('service', { x: 0, y: 0 })
+    ca.gestureEnd()
+    expect(published).toEqual([])
+    ca.gestureStart()
+    ca.nodes = ca.nodes.map((n) => ({ ...n, position: { x: 10, y: 0 }, dragging: true }))
+    ca.gestureEnd()
+    ca.gestureEnd()
+    expect(published.filter((m) => m === null)).toHaveLength(1)
+  })
 })

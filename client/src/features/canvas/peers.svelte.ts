@@ -55,6 +55,15 @@ export function readPeers(states: Map<number, Record<string, unknown>>, self: nu
   return peers.sort((a, b) => a.clientId - b.clientId)
 }
 
+function sameMoves(a: ReadonlyMap<string, Geometry>, b: ReadonlyMap<string, Geometry>): boolean {
+  if (a.size !== b.size) return false
+  for (const [id, g] of a) {
+    const h = b.get(id)
+    if (!h || h.x !== g.x || h.y !== g.y || h.w !== g.w || h.h !== g.h) return false
+  }
+  return true
+}
+
 /** What this client publishes about itself on the board. */
 type Outgoing = { pointer?: Point | null; moving?: Record<string, Geometry> | null }
 
@@ -70,7 +79,8 @@ export class BoardPeers {
     this.#peers = readPeers(this.#awareness.getStates() as Map<number, Record<string, unknown>>, this.#awareness.clientID)
     const moves = new Map<string, Geometry>()
     for (const peer of this.#peers) for (const [id, g] of Object.entries(peer.moving)) moves.set(id, g)
-    if (moves.size > 0 || this.#moves.size > 0) this.#moves = moves
+    // A new map only when a move changed: pointers and selections alone leave the canvas alone.
+    if (!sameMoves(moves, this.#moves)) this.#moves = moves
   }
 
   constructor(awareness: Awareness) {

@@ -49,6 +49,11 @@ describe('BoardPeers', () => {
     mine.states.set(7, { user: { name: 'Ada', color: '#db2777' }, moving: { n1: { x: 5, y: 6, w: 160, h: 60 } } })
     mine.emit('change', [{ added: [7], updated: [], removed: [] }, 'remote'])
     expect([...peers.moves]).toEqual([['n1', { x: 5, y: 6, w: 160, h: 60 }]])
+    // Their pointer moving alone does not hand the canvas a new set of moves.
+    const moves = peers.moves
+    mine.states.set(7, { ...mine.states.get(7)!, pointer: { x: 1, y: 1 } })
+    mine.emit('change', [{ added: [], updated: [7], removed: [] }, 'remote'])
+    expect(peers.moves).toBe(moves)
     let sent = 0
     mine.on('update', () => sent++)
     peers.setPointer({ x: 1.2, y: 2 })
