@@ -5,7 +5,8 @@
  * keyframes every 300), exactly as live edits do. Then:
  *  - load the live room (latest keyframe + tail), as a first socket would;
  *  - seek: GET /api/rooms/:id/replay/state?t=… at random moments over the hour (HTTP, auth and all).
- * Usage: tsx bench/replay-seek.ts [updates]   (DATABASE_URL set: Postgres; else PGlite)
+ * Usage: npm run bench:replay [-- updates] (runs it with the server's Node flags; DATABASE_URL set:
+ * Postgres; else PGlite)
  */
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'

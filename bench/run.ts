@@ -18,7 +18,7 @@ import { GeneratorProcess } from './load/generator-process.js'
 import { coreTimes, cpuMicros, machineLoad } from './proc.js'
 import { type BenchResults, renderMarkdown } from './report.js'
 import { type CapacityResult, type LoadSettings, type PointResult, runCapacity, runPoint, runSocketIo, type SocketIoResult } from './scenarios.js'
-import { createBenchDatabase, dropStaleBenchDatabases, KIND_LABEL, postgresUnavailable, type ServerKind, snapshotStepwise, stepwiseCodeRoot } from './servers.js'
+import { createBenchDatabase, dropStaleBenchDatabases, KIND_LABEL, postgresUnavailable, type ServerKind, snapshotStepwise, STEPWISE_NODE_FLAGS, stepwiseCodeRoot } from './servers.js'
 
 const ROOT = new URL('..', import.meta.url).pathname
 const started = performance.now()
@@ -278,7 +278,7 @@ async function runReplaySeek(kind: ServerKind): Promise<string[]> {
     const env: NodeJS.ProcessEnv = { ...process.env }
     delete env.DATABASE_URL
     if (db) env.DATABASE_URL = db.url
-    const child = spawn(process.execPath, ['--import', 'tsx', 'bench/replay-seek.ts'], { cwd: stepwiseCodeRoot(), env, stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = spawn(process.execPath, [...STEPWISE_NODE_FLAGS, '--import', 'tsx', 'bench/replay-seek.ts'], { cwd: stepwiseCodeRoot(), env, stdio: ['ignore', 'pipe', 'pipe'] })
     let out = ''
     let err = ''
     child.stdout.on('data', (d: Buffer) => (out += d.toString()))

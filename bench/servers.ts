@@ -45,18 +45,16 @@ export const stepwiseCodeRoot = () => stepwiseRoot
 const GC_PRELOAD = join(ROOT, 'bench/preload/gc-on-signal.mjs')
 const START_TIMEOUT_MS = 60_000
 /**
- * Node flags Stepwise runs with, read from `npm start` so the bench runs the server as shipped
- * (today 32 MB semi-spaces for the young generation: fewer scavenges). The reference server runs
- * with Node's defaults, as its users would start it.
+ * Node flags Stepwise runs with: package.json's config.serverNodeFlags, which `npm start` uses, so
+ * the bench runs the server as shipped (today 32 MB semi-spaces for the young generation: fewer
+ * scavenges). The reference server runs with Node's defaults, as its users would start it.
  */
-const STEPWISE_NODE_FLAGS: string[] = (() => {
+export const STEPWISE_NODE_FLAGS: string[] = (() => {
   // An experiment can try other flags: BENCH_STEPWISE_NODE_FLAGS="--max-semi-space-size=16".
   const override = process.env.BENCH_STEPWISE_NODE_FLAGS
   if (override !== undefined) return override.split(' ').filter(Boolean)
-  const start = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts.start ?? ''
-  const flags = start.match(/tsx((?: --[\w-]+(?:=\S+)?)*) server\/main\.ts/)
-  if (!flags) throw new Error(`bench: cannot read the server's node flags from the start script: ${start}`)
-  return flags[1]!.trim().split(' ').filter(Boolean)
+  const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { config?: { serverNodeFlags?: string } }
+  return (pkg.config?.serverNodeFlags ?? '').split(' ').filter(Boolean)
 })()
 /** BENCH_SERVER_PROF=<dir>: servers run with --cpu-prof and write their profiles there on exit. */
 const profArgs = () => (process.env.BENCH_SERVER_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_SERVER_PROF] : [])
