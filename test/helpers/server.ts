@@ -1,3 +1,4 @@
+import { afterAll, afterEach, beforeAll } from 'vitest'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -39,3 +40,28 @@ export async function startTestServer(
 
 /** Which database the suite runs on, for test names and skips. */
 export const dbKind = process.env.DATABASE_URL ? 'postgres' : 'pglite'
+
+/**
+ * One test server for a describe block: started before its tests, stopped after them. Functions
+ * pushed onto `cleanup` (closing clients) run after each test.
+ */
+export function serverPerSuite(opts: Parameters<typeof startTestServer>[0] = {}): { readonly server: TestServer; cleanup: Array<() => void> } {
+  let server: TestServer | undefined
+  const cleanup: Array<() => void> = []
+  beforeAll(async () => {
+    server = await startTestServer(opts)
+  })
+  afterEach(() => {
+    for (const fn of cleanup.splice(0)) fn()
+  })
+  afterAll(async () => {
+    await server?.stop()
+  })
+  return {
+    get server() {
+      if (!server) throw new Error('the test server starts in beforeAll: use it inside a test or a hook')
+      return server
+    },
+    cleanup,
+  }
+}

@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { and, asc, eq } from 'drizzle-orm'
 import WebSocket from 'ws'
 import { roomEvents, roomRounds, yjsUpdates } from '../../server/db/schema.js'
@@ -6,7 +6,7 @@ import type { RoomStatePayload } from '../../shared/protocol/events.js'
 import { NEW_ROUND_CLOSE_CODE } from '../../shared/rooms/roles.js'
 import type { TimerState } from '../../shared/timer/timer.js'
 import { addNode, api, type ClientSocket, connectSocket, connectY, createRoom, type CreatedRoom, waitFor, type YClient } from '../helpers/clients.js'
-import { dbKind, startTestServer, type TestServer } from '../helpers/server.js'
+import { dbKind, serverPerSuite } from '../helpers/server.js'
 
 const STEP_KEYS = ['clarify', 'frame', 'data', 'model', 'evaluate', 'serve', 'monitor'] as const
 const SCORES = { clarify: 4, frame: 3, data: 2, model: 1, evaluate: 'no_signal', serve: 3, monitor: 2 } as const
@@ -36,18 +36,8 @@ function fullDraft(marker: string) {
 type Reply = { ok: true; timer: TimerState } | { ok: false; error: { code: string; message: string } }
 
 describe(`peer feedback and swapping roles (${dbKind})`, () => {
-  let server: TestServer
-  let cleanup: Array<() => void> = []
-
-  beforeAll(async () => {
-    server = await startTestServer()
-  })
-  afterEach(() => {
-    for (const fn of cleanup.splice(0)) fn()
-  })
-  afterAll(async () => {
-    await server.stop()
-  })
+  const env = serverPerSuite()
+  const { cleanup } = env
 
   const expectError = (res: { status: number; body: any }, status: number, code: string) => {
     expect(res.status, JSON.stringify(res.body)).toBe(status)
@@ -55,21 +45,21 @@ describe(`peer feedback and swapping roles (${dbKind})`, () => {
   }
 
   const path = (created: CreatedRoom, rest: string) => `/api/rooms/${created.room.id}${rest}`
-  const roomView = (created: CreatedRoom, token: string) => api(server.url, path(created, ''), { token })
-  const getRubrics = (created: CreatedRoom, token: string, query = '') => api(server.url, path(created, `/rubrics${query}`), { token })
+  const roomView = (created: CreatedRoom, token: string) => api(env.server.url, path(created, ''), { token })
+  const getRubrics = (created: CreatedRoom, token: string, query = '') => api(env.server.url, path(created, `/rubrics${query}`), { token })
   const save = (created: CreatedRoom, token: string, body: unknown, query = '') =>
-    api(server.url, path(created, `/rubrics/mine${query}`), { token, method: 'PUT', body })
+    api(env.server.url, path(created, `/rubrics/mine${query}`), { token, method: 'PUT', body })
   const submit = (created: CreatedRoom, token: string, query = '') =>
-    api(server.url, path(created, `/rubrics/mine/submit${query}`), { token, method: 'POST', body: {} })
+    api(env.server.url, path(created, `/rubrics/mine/submit${query}`), { token, method: 'POST', body: {} })
   const share = (created: CreatedRoom, token: string, query = '') =>
-    api(server.url, path(created, `/feedback/share${query}`), { token, method: 'POST', body: {} })
-  const feedbackOf = (created: CreatedRoom, token: string) => api(server.url, path(created, '/feedback'), { token })
+    api(env.server.url, path(created, `/feedback/share${query}`), { token, method: 'POST', body: {} })
+  const feedbackOf = (created: CreatedRoom, token: string) => api(env.server.url, path(created, '/feedback'), { token })
   const swap = (created: CreatedRoom, token: string, body?: unknown) =>
-    api(server.url, path(created, '/rounds'), { token, method: 'POST', ...(body === undefined ? {} : { body }) })
+    api(env.server.url, path(created, '/rounds'), { token, method: 'POST', ...(body === undefined ? {} : { body }) })
 
   /** A socket that records every event after connecting. */
   const join = async (token: string, name?: string) => {
-    const { socket, state } = await connectSocket(server.url, token, name)
+    const { socket, state } = await connectSocket(env.server.url, token, name)
     cleanup.push(() => socket.disconnect())
     const events: Array<{ event: string; payload: any }> = []
     socket.onAny((event, payload) => events.push({ event, payload }))
@@ -88,7 +78,7 @@ describe(`peer feedback and swapping roles (${dbKind})`, () => {
 
   /** A stock provider on a y-websocket room name (`<id>`, `<id>/private`, `<id>/r2`, `<id>/r2/private`). */
   const openY = (roomName: string, token: string, opts: { doc?: 'board' | 'private' } = {}) => {
-    const client = connectY(server.url, roomName, token, opts) as YClient & { closes: number[] }
+    const client = connectY(env.server.url, roomName, token, opts) as YClient & { closes: number[] }
     client.closes = []
     client.provider.on('connection-close', (event: { code?: number } | null) => client.closes.push(event?.code ?? -1))
     cleanup.push(() => client.destroy())
@@ -98,7 +88,7 @@ describe(`peer feedback and swapping roles (${dbKind})`, () => {
   /** The HTTP answer to a Yjs upgrade (101 when it opened and the server greeted it with the document). */
   const upgradeStatus = (roomName: string, token: string) =>
     new Promise<number>((resolve, reject) => {
-      const ws = new WebSocket(`${server.url.replace(/^http/, 'ws')}/yjs/${roomName}?token=${encodeURIComponent(token)}`)
+      const ws = new WebSocket(`${env.server.url.replace(/^http/, 'ws')}/yjs/${roomName}?token=${encodeURIComponent(token)}`)
       // Waiting for the greeting means the document finished loading before the socket goes.
       ws.once('message', () => {
         ws.terminate()
@@ -112,8 +102,8 @@ describe(`peer feedback and swapping roles (${dbKind})`, () => {
     })
 
   const logOf = async (roomId: string, doc: string) => {
-    await server.store.flush()
-    return server.deps.db
+    await env.server.store.flush()
+    return env.server.deps.db
       .select()
       .from(yjsUpdates)
       .where(and(eq(yjsUpdates.roomId, roomId), eq(yjsUpdates.doc, doc)))
@@ -137,7 +127,7 @@ describe(`peer feedback and swapping roles (${dbKind})`, () => {
    * keeps private notes, scores, submits and ends the interview.
    */
   const playRoundOne = async (opts: { questionId?: string; marker?: string; end?: boolean; submit?: boolean } = {}) => {
-    const created = await createRoom(server.url, { questionId: opts.questionId ?? 'visual-search' })
+    const created = await createRoom(env.server.url, { questionId: opts.questionId ?? 'visual-search' })
     const { room, tokens } = created
     const marker = opts.marker ?? 'R1'
     const board = openY(room.id, tokens.candidate)
@@ -242,19 +232,19 @@ describe(`peer feedback and swapping roles (${dbKind})`, () => {
 
   describe('swapping roles', () => {
     it('is refused to the candidate and observer (403), before the interview ended (409), and in panel mode (400)', async () => {
-      const created = await createRoom(server.url, { questionId: 'visual-search' })
+      const created = await createRoom(env.server.url, { questionId: 'visual-search' })
       expectError(await swap(created, created.tokens.interviewer), 409, 'conflict')
       await endInterview(created.tokens.interviewer)
       expectError(await swap(created, created.tokens.candidate), 403, 'forbidden')
       expectError(await swap(created, created.tokens.observer), 403, 'forbidden')
       expectError(await swap(created, created.tokens.interviewer, { questionId: 'no-such-question' }), 400, 'invalid')
       expectError(await swap(created, created.tokens.interviewer, { questionId: 'news-feed', roles: 'swap' }), 400, 'invalid')
-      expectError(await api(server.url, path(created, '/rounds'), { token: created.tokens.interviewer, rawBody: '{bad' }), 400, 'invalid')
+      expectError(await api(env.server.url, path(created, '/rounds'), { token: created.tokens.interviewer, rawBody: '{bad' }), 400, 'invalid')
       const view = await roomView(created, created.tokens.candidate)
       expect(view.body).toMatchObject({ role: 'candidate', room: { round: 1 } })
       expect(view.body.rounds).toHaveLength(1)
 
-      const panel = await createRoom(server.url, { mode: 'panel' })
+      const panel = await createRoom(env.server.url, { mode: 'panel' })
       expectError(await swap(panel, panel.tokens.interviewer), 400, 'invalid')
       await endInterview(panel.tokens.interviewer)
       expectError(await swap(panel, panel.tokens.interviewer), 400, 'invalid')
@@ -479,12 +469,12 @@ describe(`peer feedback and swapping roles (${dbKind})`, () => {
       expect(after.timer.version).toBeGreaterThan(finalTimer.version)
       for (const step of after.timer.steps) expect(step.usedMs).toBe(0)
 
-      const [r1] = await server.deps.db
+      const [r1] = await env.server.deps.db
         .select()
         .from(roomRounds)
         .where(and(eq(roomRounds.roomId, room.id), eq(roomRounds.round, 1)))
       expect(r1!.finalTimer).toEqual(finalTimer)
-      const events = await server.deps.db.select().from(roomEvents).where(eq(roomEvents.roomId, room.id)).orderBy(asc(roomEvents.seq))
+      const events = await env.server.deps.db.select().from(roomEvents).where(eq(roomEvents.roomId, room.id)).orderBy(asc(roomEvents.seq))
       expect(events.filter((e) => e.round === 1 && e.type === 'timer').map((e) => (e.payload as { status: string }).status)).toEqual(['running', 'ended'])
       expect(events.filter((e) => e.type === 'round').map((e) => e.round)).toEqual([2])
     })

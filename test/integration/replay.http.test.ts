@@ -1,8 +1,8 @@
 import * as decoding from 'lib0/decoding'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { addNode, api, type ClientSocket, connectSocket, connectY, createRoom, type CreatedRoom, sleep, waitFor, type YClient } from '../helpers/clients.js'
-import { dbKind, startTestServer, type TestServer } from '../helpers/server.js'
+import { dbKind, serverPerSuite } from '../helpers/server.js'
 
 type Reply = { ok: true; timer: any } | { ok: false; error: { code: string } }
 
@@ -18,27 +18,17 @@ function snapshot(doc: Y.Doc) {
 }
 
 describe(`replay (${dbKind})`, () => {
-  let server: TestServer
-  let cleanup: Array<() => void> = []
-
-  beforeAll(async () => {
-    // Small keyframe spacing, so seeks land between keyframes as they do in a long session.
-    server = await startTestServer({ keyframeEvery: 7 })
-  })
-  afterEach(() => {
-    for (const fn of cleanup.splice(0)) fn()
-  })
-  afterAll(async () => {
-    await server.stop()
-  })
+  // Small keyframe spacing, so seeks land between keyframes as they do in a long session.
+  const env = serverPerSuite({ keyframeEvery: 7 })
+  const { cleanup } = env
 
   const open = (roomName: string, token: string, opts: { doc?: 'board' | 'private' } = {}) => {
-    const c = connectY(server.url, roomName, token, opts)
+    const c = connectY(env.server.url, roomName, token, opts)
     cleanup.push(() => c.destroy())
     return c
   }
   const join = async (token: string) => {
-    const { socket } = await connectSocket(server.url, token)
+    const { socket } = await connectSocket(env.server.url, token)
     cleanup.push(() => socket.disconnect())
     return socket
   }
@@ -47,7 +37,7 @@ describe(`replay (${dbKind})`, () => {
 
   /** GET a replay state and load it into a fresh doc. */
   const stateAt = async (created: CreatedRoom, token: string, t: number, doc = 'board', round?: number) => {
-    const res = await fetch(`${server.url}${path(created, `/replay/state?t=${t}&doc=${doc}${round ? `&round=${round}` : ''}`)}`, {
+    const res = await fetch(`${env.server.url}${path(created, `/replay/state?t=${t}&doc=${doc}${round ? `&round=${round}` : ''}`)}`, {
       headers: { authorization: `Bearer ${token}` },
     })
     if (res.status !== 200) return { status: res.status, doc: null }
@@ -62,7 +52,7 @@ describe(`replay (${dbKind})`, () => {
 
   /** A scripted interview; returns the room and the true states at chosen moments. */
   async function recordSession() {
-    const created = await createRoom(server.url, { questionId: 'video-recommendation' })
+    const created = await createRoom(env.server.url, { questionId: 'video-recommendation' })
     const { tokens } = created
     const interviewer = open(created.room.id, tokens.interviewer)
     const candidate = open(created.room.id, tokens.candidate)
@@ -106,7 +96,7 @@ describe(`replay (${dbKind})`, () => {
     interviewer.doc.getMap('nodes').delete('client')
     await keep()
     await timer({ type: 'end' })
-    await server.store.flush()
+    await env.server.store.flush()
     return { created, moments, marks }
   }
 
@@ -132,7 +122,7 @@ describe(`replay (${dbKind})`, () => {
     let after = start.seq!
     for (const moment of moments.slice(2)) {
       for (;;) {
-        const res = await fetch(`${server.url}${path(created, `/replay/updates?after=${after}&until=${moment.t}&limit=5`)}`, {
+        const res = await fetch(`${env.server.url}${path(created, `/replay/updates?after=${after}&until=${moment.t}&limit=5`)}`, {
           headers: { authorization: `Bearer ${created.tokens.interviewer}` },
         })
         expect(res.status).toBe(200)
@@ -152,7 +142,7 @@ describe(`replay (${dbKind})`, () => {
 
   it("the timeline's step marks match the timer events, with time per step against the plan", async () => {
     const { created, marks } = await recordSession()
-    const res = await api(server.url, path(created, '/replay?bucket=1000'), { token: created.tokens.interviewer })
+    const res = await api(env.server.url, path(created, '/replay?bucket=1000'), { token: created.tokens.interviewer })
     expect(res.status).toBe(200)
     const t = res.body
     expect(t.marks.map((m: { command: string }) => m.command)).toEqual(marks.map((m) => m.command))
@@ -195,26 +185,26 @@ describe(`replay (${dbKind})`, () => {
     for (const token of [tokens.candidate, tokens.observer]) {
       expect((await stateAt(created, token, now)).status).toBe(403)
       expect((await stateAt(created, token, now, 'private')).status).toBe(403)
-      expect((await api(server.url, path(created, '/replay'), { token })).status).toBe(403)
-      expect((await api(server.url, path(created, '/replay/updates?after=0'), { token })).status).toBe(403)
+      expect((await api(env.server.url, path(created, '/replay'), { token })).status).toBe(403)
+      expect((await api(env.server.url, path(created, '/replay/updates?after=0'), { token })).status).toBe(403)
     }
     // The interviewer scores and shares: the candidate may now replay the board, never the private notes.
     const steps = Object.fromEntries(['clarify', 'frame', 'data', 'model', 'evaluate', 'serve', 'monitor'].map((k) => [k, { score: 3 }]))
-    expect((await api(server.url, path(created, '/rubrics/mine'), { token: tokens.interviewer, method: 'PUT', body: { steps, recommendation: 'hire', level: 'senior', feedback: 'good' } })).status).toBe(200)
-    expect((await api(server.url, path(created, '/rubrics/mine/submit'), { token: tokens.interviewer, body: {} })).status).toBe(200)
-    expect((await api(server.url, path(created, '/feedback/share'), { token: tokens.interviewer, body: {} })).status).toBe(200)
+    expect((await api(env.server.url, path(created, '/rubrics/mine'), { token: tokens.interviewer, method: 'PUT', body: { steps, recommendation: 'hire', level: 'senior', feedback: 'good' } })).status).toBe(200)
+    expect((await api(env.server.url, path(created, '/rubrics/mine/submit'), { token: tokens.interviewer, body: {} })).status).toBe(200)
+    expect((await api(env.server.url, path(created, '/feedback/share'), { token: tokens.interviewer, body: {} })).status).toBe(200)
     const board = await stateAt(created, tokens.candidate, now)
     expect(board.status).toBe(200)
     expect(board.doc!.getText('notes:frame').toString()).toContain('pointwise')
     expect((await stateAt(created, tokens.candidate, now, 'private')).status).toBe(403)
-    const timeline = await api(server.url, path(created, '/replay'), { token: tokens.candidate })
+    const timeline = await api(env.server.url, path(created, '/replay'), { token: tokens.candidate })
     expect(timeline.status).toBe(200)
     expect(timeline.body.docs).toEqual(['board'])
     expect((await stateAt(created, tokens.observer, now)).status).toBe(403)
     // Bad input is a clear 400, an unknown round a 404.
-    expect((await api(server.url, path(created, '/replay/state?t=soon'), { token: tokens.interviewer })).status).toBe(400)
-    expect((await api(server.url, path(created, '/replay/state?doc=secret'), { token: tokens.interviewer })).status).toBe(400)
-    expect((await api(server.url, path(created, '/replay?round=2'), { token: tokens.interviewer })).status).toBe(404)
-    expect((await api(server.url, path(created, '/replay'))).status).toBe(401)
+    expect((await api(env.server.url, path(created, '/replay/state?t=soon'), { token: tokens.interviewer })).status).toBe(400)
+    expect((await api(env.server.url, path(created, '/replay/state?doc=secret'), { token: tokens.interviewer })).status).toBe(400)
+    expect((await api(env.server.url, path(created, '/replay?round=2'), { token: tokens.interviewer })).status).toBe(404)
+    expect((await api(env.server.url, path(created, '/replay'))).status).toBe(401)
   })
 })

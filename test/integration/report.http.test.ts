@@ -1,35 +1,26 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { addNode, api, type ClientSocket, connectSocket, connectY, createRoom, type CreatedRoom, waitFor } from '../helpers/clients.js'
-import { dbKind, startTestServer, type TestServer } from '../helpers/server.js'
+import { dbKind, serverPerSuite } from '../helpers/server.js'
 import * as Y from 'yjs'
 
 const STEPS = ['clarify', 'frame', 'data', 'model', 'evaluate', 'serve', 'monitor']
 
 describe(`reports (${dbKind})`, () => {
-  let server: TestServer
-  let cleanup: Array<() => void> = []
-  beforeAll(async () => {
-    server = await startTestServer()
-  })
-  afterEach(() => {
-    for (const fn of cleanup.splice(0)) fn()
-  })
-  afterAll(async () => {
-    await server.stop()
-  })
+  const env = serverPerSuite()
+  const { cleanup } = env
 
   const path = (created: CreatedRoom, rest: string) => `/api/rooms/${created.room.id}${rest}`
   const command = (socket: ClientSocket, cmd: unknown) => socket.timeout(5000).emitWithAck('timer:command', cmd as never) as Promise<{ ok: boolean }>
 
   /** A finished, scored interview with notes, private notes and a canvas. */
   async function interview() {
-    const created = await createRoom(server.url, { questionId: 'ad-click-prediction', level: 'staff', title: 'Ads loop' })
+    const created = await createRoom(env.server.url, { questionId: 'ad-click-prediction', level: 'staff', title: 'Ads loop' })
     const { tokens } = created
-    const board = connectY(server.url, created.room.id, tokens.candidate)
-    const priv = connectY(server.url, created.room.id, tokens.interviewer, { doc: 'private' })
+    const board = connectY(env.server.url, created.room.id, tokens.candidate)
+    const priv = connectY(env.server.url, created.room.id, tokens.interviewer, { doc: 'private' })
     cleanup.push(() => board.destroy(), () => priv.destroy())
     await Promise.all([board.synced, priv.synced])
-    const { socket } = await connectSocket(server.url, tokens.interviewer)
+    const { socket } = await connectSocket(env.server.url, tokens.interviewer)
     cleanup.push(() => socket.disconnect())
     expect((await command(socket, { type: 'start' })).ok).toBe(true)
     board.doc.getText('notes:clarify').insert(0, 'CTR for feed ads; 500M impressions a day')
@@ -41,12 +32,12 @@ describe(`reports (${dbKind})`, () => {
     expect((await command(socket, { type: 'next' })).ok).toBe(true)
     expect((await command(socket, { type: 'end' })).ok).toBe(true)
     const steps = Object.fromEntries(STEPS.map((k) => [k, { score: k === 'model' ? 'no_signal' : 3, evidence: `EVIDENCE-${k}` }]))
-    const saved = await api(server.url, path(created, '/rubrics/mine'), { token: tokens.interviewer, method: 'PUT', body: { steps, recommendation: 'lean_hire', level: 'senior', feedback: 'Strong on metrics.' } })
+    const saved = await api(env.server.url, path(created, '/rubrics/mine'), { token: tokens.interviewer, method: 'PUT', body: { steps, recommendation: 'lean_hire', level: 'senior', feedback: 'Strong on metrics.' } })
     expect(saved.status).toBe(200)
-    expect((await api(server.url, path(created, '/rubrics/mine/submit'), { token: tokens.interviewer, body: {} })).status).toBe(200)
+    expect((await api(env.server.url, path(created, '/rubrics/mine/submit'), { token: tokens.interviewer, body: {} })).status).toBe(200)
     // The server has every edit before the report reads the documents.
     await waitFor(async () => {
-      const r = await api(server.url, path(created, '/report'), { token: tokens.interviewer })
+      const r = await api(env.server.url, path(created, '/report'), { token: tokens.interviewer })
       return r.body.canvas?.edges === 1 && r.body.steps?.[0]?.privateNotes === 'PRIVATE: hesitant on scale'
     }, { what: 'edits stored' })
     return created
@@ -54,7 +45,7 @@ describe(`reports (${dbKind})`, () => {
 
   it("gives the interviewer question, kit, level, time per step, every step's notes, the canvas as SVG and their rubric", async () => {
     const created = await interview()
-    const res = await api(server.url, path(created, '/report'), { token: created.tokens.interviewer })
+    const res = await api(env.server.url, path(created, '/report'), { token: created.tokens.interviewer })
     expect(res.status).toBe(200)
     const r = res.body
     expect(r.room).toMatchObject({ title: 'Ads loop', level: 'staff', mode: 'peer' })
@@ -78,9 +69,9 @@ describe(`reports (${dbKind})`, () => {
 
   it('serves Markdown for ?format=md and for Accept: text/markdown', async () => {
     const created = await interview()
-    const modelTitle = (await api(server.url, path(created, '/report'), { token: created.tokens.interviewer })).body.steps[3].title
+    const modelTitle = (await api(env.server.url, path(created, '/report'), { token: created.tokens.interviewer })).body.steps[3].title
     for (const opts of [{ query: '?format=md', accept: undefined }, { query: '', accept: 'text/markdown' }]) {
-      const res = await fetch(`${server.url}${path(created, `/report${opts.query}`)}`, {
+      const res = await fetch(`${env.server.url}${path(created, `/report${opts.query}`)}`, {
         headers: { authorization: `Bearer ${created.tokens.interviewer}`, ...(opts.accept ? { accept: opts.accept } : {}) },
       })
       expect(res.status).toBe(200)
@@ -95,16 +86,16 @@ describe(`reports (${dbKind})`, () => {
       expect(md).toContain('**Recommendation:** Lean hire')
       expect(md).toContain(`| ${modelTitle} | No signal | EVIDENCE-model |`)
     }
-    expect((await api(server.url, path(created, '/report?format=pdf'), { token: created.tokens.interviewer })).status).toBe(400)
+    expect((await api(env.server.url, path(created, '/report?format=pdf'), { token: created.tokens.interviewer })).status).toBe(400)
   })
 
   it('gives the candidate nothing before feedback is shared, then only the shared feedback; observers never', async () => {
     const created = await interview()
     const { tokens } = created
-    expect((await api(server.url, path(created, '/report'), { token: tokens.candidate })).status).toBe(403)
-    expect((await api(server.url, path(created, '/report'), { token: tokens.observer })).status).toBe(403)
-    expect((await api(server.url, path(created, '/feedback/share'), { token: tokens.interviewer, body: {} })).status).toBe(200)
-    const res = await api(server.url, path(created, '/report'), { token: tokens.candidate })
+    expect((await api(env.server.url, path(created, '/report'), { token: tokens.candidate })).status).toBe(403)
+    expect((await api(env.server.url, path(created, '/report'), { token: tokens.observer })).status).toBe(403)
+    expect((await api(env.server.url, path(created, '/feedback/share'), { token: tokens.interviewer, body: {} })).status).toBe(200)
+    const res = await api(env.server.url, path(created, '/report'), { token: tokens.candidate })
     expect(res.status).toBe(200)
     expect(res.body.rubrics.view).toBe('candidate')
     expect(res.body.rubrics.feedback).toMatchObject({ recommendation: 'lean_hire', level: 'senior', feedback: 'Strong on metrics.' })
@@ -112,11 +103,11 @@ describe(`reports (${dbKind})`, () => {
     expect(text).not.toContain('EVIDENCE-')
     expect(text).not.toContain('PRIVATE')
     expect(res.body.steps[0]).not.toHaveProperty('privateNotes')
-    const md = await fetch(`${server.url}${path(created, '/report?format=md')}`, { headers: { authorization: `Bearer ${tokens.candidate}` } }).then((r) => r.text())
+    const md = await fetch(`${env.server.url}${path(created, '/report?format=md')}`, { headers: { authorization: `Bearer ${tokens.candidate}` } }).then((r) => r.text())
     expect(md).toContain('## Feedback')
     expect(md).not.toContain('EVIDENCE-')
     expect(md).not.toContain('PRIVATE')
-    expect((await api(server.url, path(created, '/report'), { token: tokens.observer })).status).toBe(403)
-    expect((await api(server.url, path(created, '/report'))).status).toBe(401)
+    expect((await api(env.server.url, path(created, '/report'), { token: tokens.observer })).status).toBe(403)
+    expect((await api(env.server.url, path(created, '/report'))).status).toBe(401)
   })
 })

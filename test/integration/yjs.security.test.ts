@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { and, asc, eq } from 'drizzle-orm'
 import * as decoding from 'lib0/decoding'
 import * as encoding from 'lib0/encoding'
@@ -7,7 +7,7 @@ import * as syncProtocol from 'y-protocols/sync'
 import * as Y from 'yjs'
 import { yjsUpdates } from '../../server/db/schema.js'
 import { addNode, api, connectSocket, connectY, createRoom, type ClientSocket, type CreatedRoom, waitFor, type YClient } from '../helpers/clients.js'
-import { dbKind, startTestServer, type TestServer } from '../helpers/server.js'
+import { dbKind, serverPerSuite, startTestServer, type TestServer } from '../helpers/server.js'
 import { badTokens, claimsOf, serverSigner } from '../helpers/tokens.js'
 
 const MESSAGE_SYNC = 0
@@ -70,9 +70,9 @@ function realUpdate(text: string): Uint8Array {
 }
 
 describe(`yjs endpoint security (${dbKind})`, () => {
-  let server: TestServer
+  const env = serverPerSuite()
+  const { cleanup } = env
   /** Closers of the clients a test opened; run after each test (fixtures of a describe use their own list). */
-  let cleanup: Array<() => void> = []
 
   const wsBase = (s: TestServer) => s.url.replace(/^http/, 'ws')
 
@@ -149,23 +149,14 @@ describe(`yjs endpoint security (${dbKind})`, () => {
     return res.body.link as { id: string; token: string }
   }
 
-  beforeAll(async () => {
-    server = await startTestServer()
-  })
-  afterEach(() => {
-    for (const fn of cleanup.splice(0)) fn()
-  })
-  afterAll(async () => {
-    await server.stop()
-  })
 
   describe('observers are read-only', () => {
     it("an observer's edits never reach another client nor the database, and the observer still receives everyone else's", async () => {
-      const created = await createRoom(server.url)
+      const created = await createRoom(env.server.url)
       const { room, tokens } = created
-      const interviewer = open(server, room.id, tokens.interviewer)
-      const candidate = open(server, room.id, tokens.candidate)
-      const observer = open(server, room.id, tokens.observer)
+      const interviewer = open(env.server, room.id, tokens.interviewer)
+      const candidate = open(env.server, room.id, tokens.candidate)
+      const observer = open(env.server, room.id, tokens.observer)
       await Promise.all([interviewer.synced, candidate.synced, observer.synced])
 
       observer.doc.getText('notes:clarify').insert(0, 'OBSERVER WAS HERE')
@@ -193,12 +184,12 @@ describe(`yjs endpoint security (${dbKind})`, () => {
       expect(observer.provider.wsconnected).toBe(true)
 
       // A client arriving now gets the server's state, which never took the observer's edits.
-      const late = open(server, room.id, tokens.candidate)
+      const late = open(env.server, room.id, tokens.candidate)
       await late.synced
       expect(late.doc.getText('notes:clarify').toString()).toBe('interviewer: scale is 10M DAU. ')
       expect(late.doc.getMap('nodes').has('observer-node')).toBe(false)
 
-      const rows = await logOf(server, room.id)
+      const rows = await logOf(env.server, room.id)
       expect(rows.length).toBeGreaterThan(0)
       const observerLink = claimsOf(tokens.observer).linkId
       expect(rows.filter((r) => r.participantId === observerLink)).toEqual([])
@@ -209,10 +200,10 @@ describe(`yjs endpoint security (${dbKind})`, () => {
     })
 
     it("an observer's raw update, step 2 and even undecodable bytes are dropped without closing its socket", async () => {
-      const { room, tokens } = await createRoom(server.url)
-      const candidate = open(server, room.id, tokens.candidate)
+      const { room, tokens } = await createRoom(env.server.url)
+      const candidate = open(env.server, room.id, tokens.candidate)
       await candidate.synced
-      const observer = rawY(server, room.id, tokens.observer)
+      const observer = rawY(env.server, room.id, tokens.observer)
       await observer.greeted
       observer.send(updateMessage(realUpdate('raw observer update')))
       observer.send(message((e) => encoding.writeVarUint(e, MESSAGE_SYNC), (e) => encoding.writeVarUint(e, syncProtocol.messageYjsSyncStep2), (e) => encoding.writeVarUint8Array(e, realUpdate('raw observer step 2'))))
@@ -225,41 +216,41 @@ describe(`yjs endpoint security (${dbKind})`, () => {
       syncProtocol.readSyncMessage(decoding.createDecoder(new Uint8Array(step2.subarray(1))), encoding.createEncoder(), seen, null)
       expect(seen.getText('notes:clarify').toString()).toBe('')
       expect(observer.ws.readyState).toBe(WebSocket.OPEN)
-      expect(await logOf(server, room.id)).toEqual([])
+      expect(await logOf(env.server, room.id)).toEqual([])
     })
   })
 
   describe('the private doc', () => {
     it('candidate and observer tokens cannot open the private doc (HTTP 403 at the upgrade)', async () => {
-      const { room, tokens } = await createRoom(server.url)
+      const { room, tokens } = await createRoom(env.server.url)
       for (const role of ['candidate', 'observer'] as const) {
-        const res = await upgradeStatus(server, `/yjs/${room.id}/private?token=${tokens[role]}`)
+        const res = await upgradeStatus(env.server, `/yjs/${room.id}/private?token=${tokens[role]}`)
         expect(res.status, role).toBe(403)
         expect(res.body.error.code).toBe('forbidden')
       }
-      expect((await upgradeStatus(server, `/yjs/${room.id}/private?token=${tokens.interviewer}`)).status).toBe(101)
+      expect((await upgradeStatus(env.server, `/yjs/${room.id}/private?token=${tokens.interviewer}`)).status).toBe(101)
     })
 
     it('an interviewer writes private notes that another interviewer of the room sees, and the board never shows them', async () => {
-      const created = await createRoom(server.url, { mode: 'panel' })
+      const created = await createRoom(env.server.url, { mode: 'panel' })
       const { room, tokens } = created
-      const second = await newLink(server, created, 'interviewer', 'Panelist')
-      const a = open(server, room.id, tokens.interviewer, { doc: 'private' })
+      const second = await newLink(env.server, created, 'interviewer', 'Panelist')
+      const a = open(env.server, room.id, tokens.interviewer, { doc: 'private' })
       await a.synced
       a.doc.getText('private:clarify').insert(0, 'Candidate skipped latency; probe in serve step.')
-      const b = open(server, room.id, second.token, { doc: 'private' })
+      const b = open(env.server, room.id, second.token, { doc: 'private' })
       await b.synced
       await waitFor(() => b.doc.getText('private:clarify').toString() === 'Candidate skipped latency; probe in serve step.')
       b.doc.getText('private:model').insert(0, 'Strong on two-tower.')
       await waitFor(() => a.doc.getText('private:model').toString() === 'Strong on two-tower.')
 
-      const board = open(server, room.id, tokens.candidate)
+      const board = open(env.server, room.id, tokens.candidate)
       await board.synced
       expect(board.doc.getText('private:clarify').toString()).toBe('')
       expect(board.doc.getText('private:model').toString()).toBe('')
-      const boardLog = await logOf(server, room.id, 'board')
+      const boardLog = await logOf(env.server, room.id, 'board')
       expect(replay(boardLog).getText('private:clarify').toString()).toBe('')
-      const privateLog = await logOf(server, room.id, 'private')
+      const privateLog = await logOf(env.server, room.id, 'private')
       expect(replay(privateLog).getText('private:clarify').toString()).toBe('Candidate skipped latency; probe in serve step.')
     })
   })
@@ -267,15 +258,15 @@ describe(`yjs endpoint security (${dbKind})`, () => {
   describe('tokens at the upgrade', () => {
     let created: CreatedRoom
     beforeAll(async () => {
-      created = await createRoom(server.url)
+      created = await createRoom(env.server.url)
     })
 
     it('refuses no token, a forged, foreign-signed, expired or garbage token with HTTP 401, on both docs', async () => {
       const { room, tokens } = created
       for (const doc of ['', '/private']) {
-        expect((await upgradeStatus(server, `/yjs/${room.id}${doc}`)).status).toBe(401)
-        for (const [what, token] of Object.entries(badTokens(server.dataDir, tokens.interviewer))) {
-          const res = await upgradeStatus(server, `/yjs/${room.id}${doc}?token=${encodeURIComponent(token)}`)
+        expect((await upgradeStatus(env.server, `/yjs/${room.id}${doc}`)).status).toBe(401)
+        for (const [what, token] of Object.entries(badTokens(env.server.dataDir, tokens.interviewer))) {
+          const res = await upgradeStatus(env.server, `/yjs/${room.id}${doc}?token=${encodeURIComponent(token)}`)
           expect(res.status, `${what} on ${doc || 'board'}`).toBe(401)
           expect(res.body.error.code).toBe('unauthorized')
         }
@@ -283,43 +274,43 @@ describe(`yjs endpoint security (${dbKind})`, () => {
     })
 
     it("refuses a revoked link's token with 401", async () => {
-      const link = await newLink(server, created, 'candidate')
-      expect((await upgradeStatus(server, `/yjs/${created.room.id}?token=${link.token}`)).status).toBe(101)
-      await api(server.url, `/api/rooms/${created.room.id}/links/${link.id}`, { token: created.tokens.interviewer, method: 'DELETE' })
-      expect((await upgradeStatus(server, `/yjs/${created.room.id}?token=${link.token}`)).status).toBe(401)
+      const link = await newLink(env.server, created, 'candidate')
+      expect((await upgradeStatus(env.server, `/yjs/${created.room.id}?token=${link.token}`)).status).toBe(101)
+      await api(env.server.url, `/api/rooms/${created.room.id}/links/${link.id}`, { token: created.tokens.interviewer, method: 'DELETE' })
+      expect((await upgradeStatus(env.server, `/yjs/${created.room.id}?token=${link.token}`)).status).toBe(401)
     })
 
     it('answers an unknown room with 404, and another room\'s token with 403', async () => {
-      const token = serverSigner(server.dataDir).sign({ ...claimsOf(created.tokens.candidate), roomId: 'nosuchroom' })
-      expect((await upgradeStatus(server, `/yjs/nosuchroom?token=${token}`)).status).toBe(404)
-      const other = await createRoom(server.url)
-      expect((await upgradeStatus(server, `/yjs/${other.room.id}?token=${created.tokens.candidate}`)).status).toBe(403)
+      const token = serverSigner(env.server.dataDir).sign({ ...claimsOf(created.tokens.candidate), roomId: 'nosuchroom' })
+      expect((await upgradeStatus(env.server, `/yjs/nosuchroom?token=${token}`)).status).toBe(404)
+      const other = await createRoom(env.server.url)
+      expect((await upgradeStatus(env.server, `/yjs/${other.room.id}?token=${created.tokens.candidate}`)).status).toBe(403)
     })
   })
 
   describe('revoking a link', () => {
     it("closes that link's open Yjs socket (4401) and socket.io socket, while the other sockets carry on", async () => {
-      const created = await createRoom(server.url)
+      const created = await createRoom(env.server.url)
       const { room, tokens } = created
-      const laptop = await newLink(server, created, 'candidate', 'Second laptop')
+      const laptop = await newLink(env.server, created, 'candidate', 'Second laptop')
 
-      const interviewer = open(server, room.id, tokens.interviewer)
-      const candidate = open(server, room.id, tokens.candidate)
-      const revokedY = open(server, room.id, laptop.token)
-      const revokedRaw = rawY(server, room.id, laptop.token)
+      const interviewer = open(env.server, room.id, tokens.interviewer)
+      const candidate = open(env.server, room.id, tokens.candidate)
+      const revokedY = open(env.server, room.id, laptop.token)
+      const revokedRaw = rawY(env.server, room.id, laptop.token)
       await Promise.all([interviewer.synced, candidate.synced, revokedY.synced, revokedRaw.greeted])
-      const interviewerIo = await socket(server, tokens.interviewer, 'Ada')
+      const interviewerIo = await socket(env.server, tokens.interviewer, 'Ada')
       let present: string[] = []
       interviewerIo.on('presence', ({ participants }) => (present = participants.map((p) => p.name).sort()))
-      const candidateIo = await socket(server, tokens.candidate, 'Grace')
-      const revokedIo = await socket(server, laptop.token, 'Grace (laptop)')
+      const candidateIo = await socket(env.server, tokens.candidate, 'Grace')
+      const revokedIo = await socket(env.server, laptop.token, 'Grace (laptop)')
 
       const providerClosed = new Promise<{ code: number }>((resolve) => revokedY.provider.once('closed', resolve))
       const ioRevoked = new Promise<{ message: string }>((resolve) => revokedIo.once('revoked', resolve))
       const ioDisconnected = new Promise<string>((resolve) => revokedIo.once('disconnect', resolve))
       await waitFor(() => present.length === 3, { what: 'the laptop in the presence list' })
 
-      const res = await api(server.url, `/api/rooms/${room.id}/links/${laptop.id}`, { token: tokens.interviewer, method: 'DELETE' })
+      const res = await api(env.server.url, `/api/rooms/${room.id}/links/${laptop.id}`, { token: tokens.interviewer, method: 'DELETE' })
       expect(res.status).toBe(200)
 
       expect((await revokedRaw.closed).code).toBe(4401)
@@ -348,10 +339,10 @@ describe(`yjs endpoint security (${dbKind})`, () => {
 
   describe('awareness', () => {
     it("a provider's awareness reaches the others and is cleared when its socket drops without a goodbye", async () => {
-      const { room, tokens } = await createRoom(server.url)
-      const a = open(server, room.id, tokens.interviewer)
-      const b = open(server, room.id, tokens.candidate)
-      const c = open(server, room.id, tokens.observer)
+      const { room, tokens } = await createRoom(env.server.url)
+      const a = open(env.server, room.id, tokens.interviewer)
+      const b = open(env.server, room.id, tokens.candidate)
+      const c = open(env.server, room.id, tokens.observer)
       await Promise.all([a.synced, b.synced, c.synced])
       a.provider.awareness.setLocalStateField('user', { name: 'Ada', color: '#2563eb' })
       for (const other of [b, c]) {
@@ -363,16 +354,16 @@ describe(`yjs endpoint security (${dbKind})`, () => {
       for (const other of [b, c]) {
         await waitFor(() => !other.provider.awareness.getStates().has(a.doc.clientID), { what: "Ada's awareness cleared" })
       }
-      const late = open(server, room.id, tokens.candidate)
+      const late = open(env.server, room.id, tokens.candidate)
       await late.synced
       expect(late.provider.awareness.getStates().has(a.doc.clientID)).toBe(false)
     })
 
     it('a raw socket that announces a state and vanishes leaves nothing behind', async () => {
-      const { room, tokens } = await createRoom(server.url)
-      const b = open(server, room.id, tokens.candidate)
+      const { room, tokens } = await createRoom(env.server.url)
+      const b = open(env.server, room.id, tokens.candidate)
       await b.synced
-      const ghost = rawY(server, room.id, tokens.observer)
+      const ghost = rawY(env.server, room.id, tokens.observer)
       await ghost.greeted
       const ghostId = 987_654_321
       ghost.send(awarenessMessage([{ clientId: ghostId, clock: 1, json: JSON.stringify({ user: { name: 'Ghost' } }) }]))
