@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { Rubric } from '../../../../shared/rubric/rubric.js'
 import { calibrate, emptyDraft } from '../../../../shared/rubric/scale.js'
-import { calibrationTable, scoreText } from './scores.js'
+import { calibrationTable, levelChip, scoreText } from './scores.js'
 import { withStep } from './draft.js'
 
 const STEPS = [
@@ -55,5 +55,13 @@ describe('scoreText', () => {
     expect(scoreText(3)).toBe('3 · Solid')
     expect(scoreText('no_signal')).toBe('No signal')
     expect(scoreText(null)).toBe('—')
+  })
+})
+
+describe('levelChip', () => {
+  it('says each level once', () => {
+    expect(levelChip('mid')).toBe('Mid-level')
+    expect(levelChip('senior')).toBe('Senior level')
+    expect(levelChip('staff')).toBe('Staff level')
   })
 })

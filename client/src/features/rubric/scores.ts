@@ -17,6 +17,12 @@ export function levelText(l: Level | null | undefined): string {
   return l ? LEVEL_LABELS[l] : '—'
 }
 
+/** The level as a room's chip says it: "Staff level", and "Mid-level" rather than "Mid-level level". */
+export function levelChip(l: Level): string {
+  const label = LEVEL_LABELS[l]
+  return label.endsWith('-level') ? label : `${label} level`
+}
+
 /** A spread this large (e.g. a 2 beside a 4) is worth talking about before deciding. */
 export const WIDE_SPREAD = 2
 
