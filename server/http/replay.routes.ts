@@ -2,9 +2,8 @@ import type { Context } from 'hono'
 import { Hono } from 'hono'
 import * as encoding from 'lib0/encoding'
 import * as Y from 'yjs'
-import { z } from 'zod'
 import { AppError } from '../../shared/errors.js'
-import { stepTimeline, type TimerMark } from '../../shared/replay/timeline.js'
+import { bucketFor, stepTimeline, type TimerMark } from '../../shared/replay/timeline.js'
 import { DocName, docKey } from '../../shared/rooms/roles.js'
 import { roleOf } from '../auth/access.js'
 import { applyStored } from '../collab/keyframe.js'
@@ -14,11 +13,12 @@ import { getRoom, listRoomEvents } from '../db/rooms.repo.js'
 import { getRound, listRounds } from '../db/rounds.repo.js'
 import type { Deps } from '../deps.js'
 import { httpCaller } from './caller.js'
+import { intParam, MAX_TIME_MS } from './int-param.js'
 import { roundParam } from './round-param.js'
 
-const Bucket = z.coerce.number().int().min(1000).max(600_000).default(10_000)
-const At = z.coerce.number().int().nonnegative()
-const Limit = z.coerce.number().int().min(1).max(10_000).default(2000)
+const BUCKET = { min: 1000, max: 600_000 }
+const TIME = { min: 0, max: MAX_TIME_MS }
+const LIMIT = { min: 1, max: 10_000 }
 
 /**
  * Replay of a recorded round: its timeline, a document's state at any moment, and the updates
@@ -45,7 +45,6 @@ export function replayRoutes(deps: Deps) {
   return new Hono()
     .get('/:id/replay', async (c) => {
       const { who, round, role } = await access(c)
-      const bucketMs = Bucket.parse(c.req.query('bucket'))
       const room = (await getRoom(deps.db, who.roomId))!
       const rounds = await listRounds(deps.db, who.roomId)
       const thisRound = rounds.find((r) => r.round === round)!
@@ -56,9 +55,11 @@ export function replayRoutes(deps: Deps) {
         return { at: e.at.getTime(), command: p.command.type, stepIndex: p.stepIndex, status: p.status }
       })
       const docs = role === 'interviewer' ? [docKey('board', round), docKey('private', round)] : [docKey('board', round)]
-      const buckets = await activity(deps.db, who.roomId, docs, bucketMs)
       const now = deps.clock()
       const ended = marks.findLast((m) => m.status === 'ended')?.at ?? next?.startedAt.getTime() ?? null
+      // By default a bucket fit for the round's length: the strip the replay view draws.
+      const bucketMs = intParam(c, 'bucket', BUCKET, bucketFor((ended ?? now) - thisRound.startedAt.getTime()))
+      const buckets = await activity(deps.db, who.roomId, docs, bucketMs)
       const lastActivity = buckets.length > 0 ? buckets.at(-1)!.at + bucketMs : 0
       const start = Math.min(thisRound.startedAt.getTime(), buckets[0]?.at ?? Infinity, marks[0]?.at ?? Infinity)
       const end = Math.max(ended ?? now, Math.min(lastActivity, ended === null ? now : Infinity), start)
@@ -82,7 +83,7 @@ export function replayRoutes(deps: Deps) {
     })
     .get('/:id/replay/state', async (c) => {
       const { who, key } = await access(c)
-      const at = At.parse(c.req.query('t') ?? deps.clock())
+      const at = intParam(c, 't', TIME, deps.clock())
       const { keyframe, updates, seq } = await docAt(deps.db, who.roomId, key, new Date(at))
       const doc = new Y.Doc()
       try {
@@ -99,9 +100,9 @@ export function replayRoutes(deps: Deps) {
     })
     .get('/:id/replay/updates', async (c) => {
       const { who, key } = await access(c)
-      const after = At.parse(c.req.query('after') ?? 0)
-      const until = At.parse(c.req.query('until') ?? deps.clock())
-      const limit = Limit.parse(c.req.query('limit'))
+      const after = intParam(c, 'after', { min: 0, max: Number.MAX_SAFE_INTEGER }, 0)
+      const until = intParam(c, 'until', TIME, deps.clock())
+      const limit = intParam(c, 'limit', LIMIT, 2000)
       const rows = await updatesAfter(deps.db, who.roomId, key, after, new Date(until), limit)
       // Framed with lib0: count, then per update its seq, server time (ms) and bytes.
       const encoder = encoding.createEncoder()

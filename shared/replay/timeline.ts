@@ -90,3 +90,16 @@ export function idleStretches(buckets: readonly ActivityBucket[], bucketMs: numb
   if (end - last >= minGapMs) idle.push({ start: last, end })
   return idle
 }
+
+/** Bucket sizes the activity strip may use: round numbers of seconds and minutes. */
+const BUCKET_SIZES = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600].map((s) => s * 1000)
+/** About this many bars across the strip. */
+const STRIP_BARS = 240
+
+/**
+ * The smallest round bucket that draws a session of `durationMs` in about `STRIP_BARS` bars: the
+ * server's default, so the replay view gets a strip it can draw in one request.
+ */
+export function bucketFor(durationMs: number): number {
+  return BUCKET_SIZES.find((b) => durationMs / b <= STRIP_BARS) ?? BUCKET_SIZES.at(-1)!
+}

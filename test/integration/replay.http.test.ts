@@ -1,6 +1,7 @@
 import * as decoding from 'lib0/decoding'
 import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
+import { bucketFor } from '../../shared/replay/timeline.js'
 import { addNode, api, type ClientSocket, connectSocket, connectY, createRoom, type CreatedRoom, sleep, waitFor, type YClient } from '../helpers/clients.js'
 import { dbKind, serverPerSuite } from '../helpers/server.js'
 
@@ -203,6 +204,15 @@ describe(`replay (${dbKind})`, () => {
     expect((await stateAt(created, tokens.observer, now)).status).toBe(403)
     // Bad input is a clear 400, an unknown round a 404.
     expect((await api(env.server.url, path(created, '/replay/state?t=soon'), { token: tokens.interviewer })).status).toBe(400)
+    // Beyond what a date can hold, empty, or out of range: a 400 naming the parameter, never a 500.
+    for (const [query, name] of [['/replay/state?t=1e20', 't'], ['/replay/state?t=100000000000000000000', 't'], ['/replay/state?t=', 't'], ['/replay/updates?limit=0', 'limit'], ['/replay?bucket=5', 'bucket']]) {
+      const res = await api(env.server.url, path(created, query!), { token: tokens.interviewer })
+      expect(res.status, query).toBe(400)
+      expect(res.body.error.message).toMatch(new RegExp(`^${name} must be`))
+    }
+    // Without a bucket, the timeline comes in the one the replay view draws for its length.
+    const fit = await api(env.server.url, path(created, '/replay'), { token: tokens.interviewer })
+    expect(fit.body.activity.bucketMs).toBe(bucketFor(fit.body.durationMs))
     expect((await api(env.server.url, path(created, '/replay/state?doc=secret'), { token: tokens.interviewer })).status).toBe(400)
     expect((await api(env.server.url, path(created, '/replay?round=2'), { token: tokens.interviewer })).status).toBe(404)
     expect((await api(env.server.url, path(created, '/replay'))).status).toBe(401)

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { TimerMark } from '../../../../shared/replay/timeline.js'
-import { bucketFor, idleIn, interviewStart, offsetText, scrubRange, stepAt, updatesBetween, usedAt } from './moments.js'
+import { bucketFor } from '../../../../shared/replay/timeline.js'
+import { idleIn, interviewStart, offsetText, scrubRange, stepAt, updatesBetween, usedAt } from './moments.js'
 
 const marks: TimerMark[] = [
   { at: 10_000, command: 'start', stepIndex: 0, status: 'running' },

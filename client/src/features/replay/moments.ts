@@ -2,17 +2,8 @@ import { type ActivityBucket, idleStretches, type Segment, type TimerMark } from
 import type { TimerStatus } from '../../../../shared/timer/timer.js'
 import { formatClock } from '../timer/format.js'
 
-/** Bucket sizes the activity strip may use: round numbers of seconds and minutes. */
-export const BUCKET_SIZES = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600].map((s) => s * 1000)
-/** About this many bars across the strip. */
-const STRIP_BARS = 240
 /** Shorter quiet stretches are part of the conversation; longer ones "skip idle" jumps over. */
 export const IDLE_MIN_MS = 15_000
-
-/** The smallest round bucket that draws a session of `durationMs` in about `STRIP_BARS` bars. */
-export function bucketFor(durationMs: number): number {
-  return BUCKET_SIZES.find((b) => durationMs / b <= STRIP_BARS) ?? BUCKET_SIZES.at(-1)!
-}
 
 /** Where the timer stood at `t`: the step and status of the last timer event at or before it. */
 export function stepAt(marks: readonly TimerMark[], t: number): { index: number; status: TimerStatus } {

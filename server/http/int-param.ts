@@ -1,0 +1,17 @@
+import type { Context } from 'hono'
+import { AppError } from '../../shared/errors.js'
+
+/** The largest time a Date holds, in ms since the epoch. */
+export const MAX_TIME_MS = 8.64e15
+
+/**
+ * A query parameter as a whole number within [min, max], or `fallback` when it is absent. Anything
+ * else (empty, a fraction, out of range) is a 400 that names the parameter.
+ */
+export function intParam(c: Context, name: string, range: { min: number; max: number }, fallback: number): number {
+  const raw = c.req.query(name)
+  if (raw === undefined) return fallback
+  const n = /^\d+$/.test(raw) ? Number(raw) : Number.NaN
+  if (!(n >= range.min && n <= range.max)) throw new AppError('invalid', `${name} must be a whole number from ${range.min} to ${range.max}`)
+  return n
+}
