@@ -8,18 +8,19 @@ import * as Y from 'yjs'
  * the smaller v2 the faster one to read). Rows written in v2 by earlier versions still load.
  */
 export type KeyframeFormat = 1 | 2
-export const KEYFRAME_FORMAT: KeyframeFormat = 1
+export const KEYFRAME_FORMAT = 1 satisfies KeyframeFormat
 
 export interface StoredKeyframe {
   state: Uint8Array
   format: number
 }
 
-export function encodeKeyframe(doc: Y.Doc, format: KeyframeFormat = KEYFRAME_FORMAT): Uint8Array {
-  return format === 2 ? Y.encodeStateAsUpdateV2(doc) : Y.encodeStateAsUpdate(doc)
+/** A keyframe in KEYFRAME_FORMAT (v1). */
+export function encodeKeyframe(doc: Y.Doc): Uint8Array {
+  return Y.encodeStateAsUpdate(doc)
 }
 
-export function applyKeyframe(doc: Y.Doc, frame: StoredKeyframe, origin?: unknown): void {
+function applyKeyframe(doc: Y.Doc, frame: StoredKeyframe, origin?: unknown): void {
   if (frame.format === 2) Y.applyUpdateV2(doc, frame.state, origin)
   else Y.applyUpdate(doc, frame.state, origin)
 }

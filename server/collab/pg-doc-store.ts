@@ -6,7 +6,7 @@ import type { Logger } from '../log.js'
 import type { DocStore, Keyframe, KeyframeSource, LoggedUpdate, StoredDoc } from './doc-store.js'
 import { encodeKeyframe, KEYFRAME_FORMAT } from './keyframe.js'
 
-/** Keyframes taken per periodic batch at most; an explicit flush takes all that are due. */
+/** Keyframes encoded per batch at most (a flush runs batches until none are due), so one batch never stalls the event loop encoding hundreds. */
 const KEYFRAMES_PER_BATCH = 16
 
 /**
@@ -38,7 +38,7 @@ export function createPgDocStore(
     timer.unref?.()
   }
 
-  const writeBatch = async (allDue = false): Promise<void> => {
+  const writeBatch = async (): Promise<void> => {
     if (writing) return writing
     if (updates.length === 0 && due.size === 0) return
     const batchUpdates = updates
@@ -46,7 +46,7 @@ export function createPgDocStore(
     // Taken after the updates are grabbed: every update a keyframe covers is in this batch or before.
     const batchKeyframes: Keyframe[] = []
     for (const source of due) {
-      if (!allDue && batchKeyframes.length >= KEYFRAMES_PER_BATCH) break
+      if (batchKeyframes.length >= KEYFRAMES_PER_BATCH) break
       due.delete(source)
       const { ydoc, ...at } = source.take()
       batchKeyframes.push({ ...at, state: encodeKeyframe(ydoc), format: KEYFRAME_FORMAT })
@@ -103,7 +103,7 @@ export function createPgDocStore(
       // Loop: a batch may be in flight while more is queued behind it.
       for (let attempt = 0; updates.length > 0 || due.size > 0 || writing; attempt++) {
         if (writing) await writing.catch(() => {})
-        else await writeBatch(true).catch(async () => {
+        else await writeBatch().catch(async () => {
           if (attempt > 50) throw new Error('update log unreachable: giving up flush')
           await new Promise((r) => setTimeout(r, 100))
         })

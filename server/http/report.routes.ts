@@ -8,7 +8,7 @@ import { reportMarkdown } from '../../shared/report/markdown.js'
 import type { Report } from '../../shared/report/report.js'
 import { docKey } from '../../shared/rooms/roles.js'
 import { shareableFeedback } from '../../shared/rubric/rubric.js'
-import { viewTimer } from '../../shared/timer/view.js'
+import { settle, viewTimer } from '../../shared/timer/view.js'
 import { roleOf } from '../auth/access.js'
 import { getRoom } from '../db/rooms.repo.js'
 import { getRound } from '../db/rounds.repo.js'
@@ -50,7 +50,7 @@ export function reportRoutes(deps: Deps) {
     const now = deps.clock()
     const timer = round === room.round ? room.timer : (roundRow?.finalTimer ?? room.timer)
     const clock = viewTimer(timer, now)
-    const settled = timer.steps.map((s, i) => (i === timer.stepIndex ? clock.stepUsedMs : s.usedMs))
+    const settled = settle(timer, now).steps.map((s) => s.usedMs)
 
     const board = await deps.readDoc(roomId, docKey('board', round))
     const priv = role === 'interviewer' ? await deps.readDoc(roomId, docKey('private', round)) : null
