@@ -3,7 +3,7 @@ import type { Role } from '../../../../shared/rooms/roles.js'
 import { api, type RoomInfo } from '../../lib/api.js'
 import { roomPageLink, roomToken, roundFromSearch, tabStorage } from '../../lib/route.js'
 import { problem } from '../room/problems.js'
-import { pageProblem, type PageProblem, refusal } from './access.js'
+import { mayReplay, pageProblem, type PageProblem, refusal } from './access.js'
 
 /**
  * A page about one round of a room, apart from the live room (its replay, its report): the token
@@ -51,8 +51,8 @@ export class RoomPage {
   }
 
   /**
-   * Reads the room; true when this person may go on. An observer is told at once; a candidate is
-   * left to the server, which knows whether the feedback is shared.
+   * Reads the room; true when this person may go on. An observer, or a candidate before the
+   * feedback is shared, is told at once (the server refuses them too).
    */
   async load(): Promise<boolean> {
     if (!this.token) return false
@@ -63,7 +63,7 @@ export class RoomPage {
       return false
     }
     const shared = this.#info.rounds.find((r) => r.round === this.round)?.feedbackShared ?? false
-    if (this.role === 'observer' || (this.role === 'candidate' && !shared)) {
+    if (this.role !== null && !mayReplay(this.role, shared)) {
       this.#problem = refusal(this.kind, this.role)
       return false
     }

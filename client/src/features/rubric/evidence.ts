@@ -1,4 +1,4 @@
-import { formatClock } from '../timer/format.js'
+import { formatClock, timeOfDay } from '../timer/format.js'
 import type { EvidenceLink } from './draft.js'
 
 /** An evidence link to a part of the canvas, with its label as it reads now (kept if it is renamed or deleted later). */
@@ -17,5 +17,5 @@ export function momentLink(serverNow: number, stepKey: string): EvidenceLink {
  */
 export function momentTime(at: number, startedAt: number | null): string {
   if (startedAt !== null && at >= startedAt) return `${formatClock(at - startedAt)} in`
-  return new Date(at).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })
+  return timeOfDay(at)
 }

@@ -16,6 +16,11 @@ function ceilSecond(ms: number): number {
   return Math.ceil(ms / 1000) * 1000
 }
 
+/** A wall-clock time of day, hours and minutes, in the viewer's locale ("14:05", "2:05 PM"). */
+export function timeOfDay(at: number | string | Date): string {
+  return new Date(at).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })
+}
+
 export interface ClockFace {
   /** The big number: time left, or how far over. */
   text: string
