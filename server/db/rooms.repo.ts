@@ -67,10 +67,14 @@ export async function saveTimer(
   })
 }
 
-export async function listRoomEvents(db: Db, roomId: string) {
-  return db.select().from(roomEvents).where(eq(roomEvents.roomId, roomId)).orderBy(roomEvents.seq)
+/** A round's events of one type (e.g. its timer commands), in order. */
+export async function listRoundEvents(db: Db, roomId: string, round: number, type: string) {
+  return db
+    .select()
+    .from(roomEvents)
+    .where(and(eq(roomEvents.roomId, roomId), eq(roomEvents.round, round), eq(roomEvents.type, type)))
+    .orderBy(roomEvents.seq)
 }
-
 
 /**
  * Moves a room to its next round in one transaction: the finished round keeps its final timer,

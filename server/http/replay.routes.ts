@@ -9,7 +9,7 @@ import { roleOf } from '../auth/access.js'
 import { applyStored } from '../collab/keyframe.js'
 import { listParticipants } from '../db/participants.repo.js'
 import { activity, docAt, updatesAfter } from '../db/replay.repo.js'
-import { getRoom, listRoomEvents } from '../db/rooms.repo.js'
+import { getRoom, listRoundEvents } from '../db/rooms.repo.js'
 import { getRound, listRounds } from '../db/rounds.repo.js'
 import type { Deps } from '../deps.js'
 import { httpCaller } from './caller.js'
@@ -34,12 +34,14 @@ export function replayRoutes(deps: Deps) {
     const kind = DocName.safeParse(c.req.query('doc') ?? 'board')
     if (!kind.success) throw new AppError('invalid', 'doc must be "board" or "private"')
     const role = roleOf(who, round)
-    const roundRow = await getRound(deps.db, roomId, round)
     if (role !== 'interviewer') {
       if (kind.data === 'private') throw new AppError('forbidden', "only the interviewer replays the private notes")
+      // Only the candidate's access depends on the round's row: interviewers' requests (a replay
+      // playing forward polls /updates) skip the query.
+      const roundRow = await getRound(deps.db, roomId, round)
       if (!roundRow?.feedbackSharedAt) throw new AppError('forbidden', 'the replay opens to the candidate once the feedback is shared')
     }
-    return { who, round, role, doc: kind.data, key: docKey(kind.data, round), roundRow }
+    return { who, round, role, doc: kind.data, key: docKey(kind.data, round) }
   }
 
   return new Hono()
@@ -49,7 +51,7 @@ export function replayRoutes(deps: Deps) {
       const rounds = await listRounds(deps.db, who.roomId)
       const thisRound = rounds.find((r) => r.round === round)!
       const next = rounds.find((r) => r.round === round + 1)
-      const events = (await listRoomEvents(deps.db, who.roomId)).filter((e) => e.round === round && e.type === 'timer')
+      const events = await listRoundEvents(deps.db, who.roomId, round, 'timer')
       const marks: TimerMark[] = events.map((e) => {
         const p = e.payload as { command: { type: string }; stepIndex: number; status: TimerMark['status'] }
         return { at: e.at.getTime(), command: p.command.type, stepIndex: p.stepIndex, status: p.status }
