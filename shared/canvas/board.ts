@@ -51,7 +51,7 @@ export function readNode(id: string, value: unknown): BoardNode | null {
   }
 }
 
-export function readEdge(id: string, value: unknown): BoardEdge | null {
+function readEdge(id: string, value: unknown): BoardEdge | null {
   if (!(value instanceof Y.Map)) return null
   const source = value.get('source')
   const target = value.get('target')

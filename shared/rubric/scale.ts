@@ -30,6 +30,8 @@ export const RECOMMENDATION_LABELS: Record<Recommendation, string> = {
 }
 
 export const LEVEL_LABELS: Record<Level, string> = { mid: 'Mid-level', senior: 'Senior', staff: 'Staff' }
+/** The levels, lowest first. */
+export const LEVELS = Object.keys(LEVEL_LABELS) as Level[]
 
 /** An empty rubric for a kit's steps. */
 export function emptyDraft(stepKeys: readonly string[]): RubricDraft {

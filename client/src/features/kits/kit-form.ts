@@ -1,5 +1,6 @@
 import type { KitInput, Level } from '../../../../shared/kits/kit.js'
 import type { KitView } from '../../../../shared/rooms/room.js'
+import { LEVELS } from '../../../../shared/rubric/scale.js'
 
 /** One step as the form holds it: lists are edited as text, one item per line. */
 export interface StepForm {
@@ -116,7 +117,7 @@ export function validate(form: KitForm): FieldErrors {
     else if (s.prompts.some((p) => p.length > LIMITS.line)) errors[`${at}.prompts`] = `Each prompt at most ${LIMITS.line} characters.`
     if (s.hints.length > LIMITS.lines) errors[`${at}.hints`] = `At most ${LIMITS.lines} hints.`
     else if (s.hints.some((h) => h.length > LIMITS.line)) errors[`${at}.hints`] = `Each hint at most ${LIMITS.line} characters.`
-    for (const level of ['mid', 'senior', 'staff'] as const) {
+    for (const level of LEVELS) {
       const anchor = s.anchors[level]
       if (!anchor) errors[`${at}.anchors.${level}`] = 'Say what an answer at this level looks like.'
       else if (anchor.length > LIMITS.anchor) errors[`${at}.anchors.${level}`] = `At most ${LIMITS.anchor} characters.`

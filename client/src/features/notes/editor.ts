@@ -20,7 +20,7 @@ const theme = EditorView.theme({
  * A markdown editor bound to one Y.Text: local edits go into the doc, others' carets and names
  * show from awareness (none in a replay). Undo (Ctrl+Z) undoes this person's typing only.
  */
-export function noteExtensions(opts: { text: Y.Text; awareness: Awareness | null; readOnly: boolean; label: string; placeholder: string }): Extension[] {
+function noteExtensions(opts: { text: Y.Text; awareness: Awareness | null; readOnly: boolean; label: string; placeholder: string }): Extension[] {
   return [
     // Before the basic keymaps, so Ctrl+Z reaches the Yjs undo manager, not CodeMirror's history.
     keymap.of(yUndoManagerKeymap),

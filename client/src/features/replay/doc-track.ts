@@ -4,10 +4,10 @@ import type { ReplaySource } from './source.js'
 import { UpdateBuffer } from './update-buffer.js'
 
 /** Updates per fetch while playing forward. */
-export const PAGE_SIZE = 2000
+const PAGE_SIZE = 2000
 
 /** Replayed edits arrive with this origin: nothing local ever writes to a replayed doc. */
-export const REPLAY_ORIGIN = Symbol('replay')
+const REPLAY_ORIGIN = Symbol('replay')
 
 /**
  * One replayed document: a fresh Y.Doc for every seek, then played forward by applying the logged

@@ -3,7 +3,7 @@ import type { TimerStatus } from '../../../../shared/timer/timer.js'
 import { formatClock } from '../timer/format.js'
 
 /** Shorter quiet stretches are part of the conversation; longer ones "skip idle" jumps over. */
-export const IDLE_MIN_MS = 15_000
+const IDLE_MIN_MS = 15_000
 
 /** Where the timer stood at `t`: the step and status of the last timer event at or before it. */
 export function stepAt(marks: readonly TimerMark[], t: number): { index: number; status: TimerStatus } {

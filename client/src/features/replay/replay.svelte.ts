@@ -16,7 +16,7 @@ export interface Scheduler {
   frame(fn: () => void): () => void
 }
 
-export const browserScheduler: Scheduler = {
+const browserScheduler: Scheduler = {
   now: () => performance.now(),
   frame: (fn) => {
     const id = requestAnimationFrame(fn)

@@ -5,7 +5,7 @@ import { deviceStore } from './local-copy.js'
 import { type RubricApi, RubricState } from './rubric.svelte.js'
 
 /** The rubric endpoints of one round of a room, with this link's token. */
-export function rubricApi(roomId: string, token: string, round: number): RubricApi {
+function rubricApi(roomId: string, token: string, round: number): RubricApi {
   return {
     get: () => api.rubrics(roomId, token, round),
     save: (input) => api.saveRubric(roomId, token, round, input),

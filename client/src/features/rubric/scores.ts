@@ -26,7 +26,7 @@ export function levelChip(l: Level): string {
 /** A spread this large (e.g. a 2 beside a 4) is worth talking about before deciding. */
 export const WIDE_SPREAD = 2
 
-export interface CalibrationTable {
+interface CalibrationTable {
   columns: { linkId: string; name: string; mine: boolean }[]
   rows: { stepKey: string; title: string; cells: (Score | null)[]; spread: number | null; mean: number | null; wide: boolean }[]
   recommendations: { cells: (Recommendation | null)[]; spread: number | null; wide: boolean }
