@@ -98,10 +98,16 @@ export async function startServer(config: Config, opts: ServerOptions = {}): Pro
     if (req.url?.startsWith('/yjs')) void yjs.handleUpgrade(req, socket, head)
   })
   deps.readDoc = async (roomId, key) => {
-    // Whatever is still queued for the log belongs in it first.
+    const doc = new Y.Doc()
+    // Open in a room right now: its state is in memory.
+    const live = await docs.stateOf(roomId, key)
+    if (live) {
+      Y.applyUpdate(doc, live)
+      return doc
+    }
+    // Otherwise from the log, once whatever is still queued for it is in.
     await store.flush()
     const stored = await store.load(roomId, key)
-    const doc = new Y.Doc()
     applyStored(doc, stored.keyframe, stored.tail)
     return doc
   }

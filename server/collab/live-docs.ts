@@ -1,3 +1,4 @@
+import * as Y from 'yjs'
 import type { Logger } from '../log.js'
 import type { DocStore } from './doc-store.js'
 import { type DocConnection, LiveDoc } from './live-doc.js'
@@ -52,6 +53,12 @@ export class LiveDocs {
     doc.conns.add(conn)
     doc.greet(conn)
     return doc
+  }
+
+  /** A loaded document's state now, straight from memory; null when it is not loaded. */
+  async stateOf(roomId: string, name: string): Promise<Uint8Array | null> {
+    const doc = await this.#docs.get(`${roomId}/${name}`)?.catch(() => null)
+    return doc && !doc.destroyed ? Y.encodeStateAsUpdate(doc.ydoc) : null
   }
 
   /** Removes a socket; unloads the document once nobody is left and its writes are done. */
