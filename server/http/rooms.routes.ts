@@ -4,7 +4,7 @@ import { z } from 'zod'
 import { AppError } from '../../shared/errors.js'
 import { findQuestion, questionBank } from '../../shared/questions/bank.js'
 import { CreateRoomInput, kitFor, NewRoundInput, questionFor, type Room, type RoundSummary } from '../../shared/rooms/room.js'
-import { can, MAX_ROUNDS, Role } from '../../shared/rooms/roles.js'
+import { can, MAX_ROUNDS, Role, roleInRound } from '../../shared/rooms/roles.js'
 import { initialTimer } from '../../shared/timer/timer.js'
 import type { Caller } from '../auth/access.js'
 import { LINK_LIFETIME_MS, linkToken, linkUrl, linkView } from '../auth/invite-links.js'
@@ -26,6 +26,12 @@ export function roomRoutes(deps: Deps) {
 
   const requireInterviewer = (who: Caller) => {
     if (!can.manageLinks(who.role)) throw new AppError('forbidden', 'only interviewers can do this')
+  }
+
+  /** A link added or revoked changes the panel only if it interviews in the current round. */
+  const notifyPanelOfLink = async (roomId: string, linkRole: Role) => {
+    const room = await getRoom(deps.db, roomId)
+    if (room && roleInRound(linkRole, room.round, room.mode) === 'interviewer') await notifyPanel(deps, room, room.round)
   }
 
   return new Hono()
@@ -133,8 +139,7 @@ export function roomRoutes(deps: Deps) {
         { id: newId(12), roomId, role: input.role, label: input.label ?? null, createdAt: new Date(now), expiresAt: new Date(now + LINK_LIFETIME_MS) },
       ])
       // A new panelist changes the panel everyone is waiting on.
-      const room = await getRoom(deps.db, roomId)
-      if (room) await notifyPanel(deps, room, room.round)
+      await notifyPanelOfLink(roomId, link!.role)
       return c.json({ link: linkView(deps.tokens, deps.publicUrl, link!) }, 201)
     })
     .delete('/:id/links/:linkId', async (c) => {
@@ -144,8 +149,7 @@ export function roomRoutes(deps: Deps) {
       if (!revoked) throw new AppError('not_found', 'no such active link in this room')
       deps.revokeLink(revoked.id)
       // A panelist leaving may complete the panel: the others learn it at once.
-      const room = await getRoom(deps.db, roomId)
-      if (room) await notifyPanel(deps, room, room.round)
+      await notifyPanelOfLink(roomId, revoked.role)
       return c.json({ link: linkView(deps.tokens, deps.publicUrl, revoked) })
     })
 }
