@@ -5,6 +5,7 @@ import { AppError } from '../../shared/errors.js'
 import { findQuestion, questionBank } from '../../shared/questions/bank.js'
 import { CreateRoomInput, kitFor, NewRoundInput, questionFor, type Room, type RoundSummary } from '../../shared/rooms/room.js'
 import { can, MAX_ROUNDS, Role, roleInRound } from '../../shared/rooms/roles.js'
+import { nextQuestion } from '../../shared/rooms/rounds.js'
 import { initialTimer } from '../../shared/timer/timer.js'
 import type { Caller } from '../auth/access.js'
 import { LINK_LIFETIME_MS, linkToken, linkUrl, linkView } from '../auth/invite-links.js'
@@ -112,8 +113,7 @@ export function roomRoutes(deps: Deps) {
         questionId = input.questionId
       } else {
         // A question neither person has had in this room yet, in bank order.
-        const used = new Set(past.map((r) => r.questionId))
-        questionId = questionBank.find((q) => !used.has(q.id))?.id ?? null
+        questionId = nextQuestion(questionBank, past)?.id ?? null
       }
       const now = deps.clock()
       const timer = { ...initialTimer(room.kit.steps), version: room.timer.version + 1 }

@@ -31,3 +31,9 @@ export function yjsRoomName(roomId: string, kind: 'board' | 'private', round = 1
  * rights of the new round. Outside 4400-4499, which a stock y-websocket provider treats as final.
  */
 export const NEW_ROUND_CLOSE_CODE = 4500
+
+/** The first question of the bank not asked yet in this room: the next round's default. */
+export function nextQuestion<Q extends { id: string }>(bank: readonly Q[], rounds: readonly { questionId: string | null }[]): Q | undefined {
+  const used = new Set(rounds.map((r) => r.questionId))
+  return bank.find((q) => !used.has(q.id))
+}

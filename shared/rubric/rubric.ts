@@ -1,12 +1,12 @@
 import { z } from 'zod'
 import { Level, StepKey } from '../kits/kit.js'
-import { RECOMMENDATIONS } from './scale.js'
+import { RECOMMENDATIONS, SCORES } from './scale.js'
 
 // Labels, scales and the pure rules live in scale.ts (no zod, for the web client); re-exported here.
 export { calibrate, emptyDraft, LEVEL_LABELS, missingForSubmit, RECOMMENDATION_LABELS, RECOMMENDATIONS, SCORE_LABELS, SCORES } from './scale.js'
 
 /** 1 Missed · 2 Partial · 3 Solid · 4 Exceptional, or 'no_signal' when the step was not reached. */
-export const Score = z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4), z.literal('no_signal')])
+export const Score = z.literal(SCORES)
 export type Score = z.infer<typeof Score>
 
 export const Recommendation = z.enum(RECOMMENDATIONS)

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { nextQuestion, roundLabel } from './rounds.js'
+import { nextQuestion } from '../../../../shared/rooms/rounds.js'
+import { roundLabel } from './rounds.js'
 
 describe('rounds', () => {
   it('offers the first question of the bank not asked in this room yet', () => {
