@@ -28,6 +28,8 @@ export interface PointResult {
   expectedReceivedPerSec: number
   p50: number
   p99: number
+  /** The probe delays' upper percentiles (JSON only), to see where the tail begins. */
+  tail: { p90: number; p95: number; p99: number; p999: number }
   probeSamples: number
   cpuUsPerUpdate: number
   serverCpuPercent: number
@@ -222,6 +224,7 @@ export async function runPoint(gen: GeneratorProcess, kind: ServerKind, rooms: n
       expectedReceivedPerSec: f.expectedReceivedPerSec,
       p50: f.p50,
       p99: f.p99,
+      tail: { p90: percentile(report.probeDelays, 90), p95: percentile(report.probeDelays, 95), p99: f.p99, p999: percentile(report.probeDelays, 99.9) },
       probeSamples: report.probeDelays.length,
       cpuUsPerUpdate: (cpu1 - cpu0) / f.updatesIn,
       serverCpuPercent: ((cpu1 - cpu0) / 1000 / wallMs) * 100,

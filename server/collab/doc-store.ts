@@ -7,7 +7,8 @@ export interface LoggedUpdate {
   /** The document's key in the log (`docKey`): 'board', 'private', 'board:2', … */
   doc: string
   seq: number
-  at: Date
+  /** When the server accepted it, epoch ms. */
+  at: number
   /** The invite link the update came through: one per person, so it names who wrote it. */
   participantId: string | null
   bytes: Uint8Array
@@ -42,7 +43,10 @@ export interface StoredDoc {
  */
 export interface DocStore {
   load(roomId: string, doc: string): Promise<StoredDoc>
-  /** Queues an update; it is durable once a later `flush()` resolves (and within ~100 ms anyway). */
+  /**
+   * Queues an update; it is durable once a later `flush()` resolves (and within ~100 ms anyway).
+   * The store keeps a copy of what it needs: `update` and its bytes are the caller's again on return.
+   */
   append(update: LoggedUpdate): void
   /**
    * Asks for a keyframe of a document. The store takes it (`take()`) when it writes a batch, so

@@ -149,8 +149,7 @@ export class LiveDoc {
   /** Appends an accepted update to the log, with a keyframe every `keyframeEvery` updates. */
   #record(update: Uint8Array, from: DocConnection): void {
     const seq = ++this.#seq
-    const at = new Date(this.clock())
-    this.store.append({ roomId: this.roomId, doc: this.name, seq, at, participantId: from.linkId, bytes: update })
+    this.store.append({ roomId: this.roomId, doc: this.name, seq, at: this.clock(), participantId: from.linkId, bytes: update })
     if (++this.#sinceKeyframe >= this.keyframeEvery) {
       this.#sinceKeyframe = 0
       this.store.keyframeDue(this.#keyframes)

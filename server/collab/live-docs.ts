@@ -11,6 +11,9 @@ export interface LiveDocsOptions {
   keyframeEvery?: number
 }
 
+/** After a failed unload (its updates not durable), the next try. */
+const UNLOAD_RETRY_MS = 5_000
+
 /**
  * The documents held in memory. A document loads on its first socket (keyframe + tail) and is
  * unloaded once its last socket has gone and its pending writes are durable.
@@ -64,18 +67,32 @@ export class LiveDocs {
   /** Removes a socket; unloads the document once nobody is left and its writes are done. */
   leave(doc: LiveDoc, conn: DocConnection): void {
     doc.leave(conn)
-    if (doc.conns.size > 0) return
+    if (doc.conns.size === 0) this.#unloadWhenDurable(doc)
+  }
+
+  /**
+   * Unloads a document nobody has open once every update it logged is durable. While they are not
+   * (the database refuses writes), it stays in memory, where a returning socket finds it, and the
+   * unload is tried again later: the store only has its updates queued, and the database may not
+   * have them yet.
+   */
+  #unloadWhenDurable(doc: LiveDoc): void {
     const key = `${doc.roomId}/${doc.name}`
-    void this.#opts.store
-      .flush()
-      .catch((err) => this.#opts.log.warn('flush before unload failed', { room: doc.roomId, error: String(err) }))
-      .then(async () => {
+    this.#opts.store.flush().then(
+      async () => {
         // Someone may have joined while we flushed: then it stays.
         if (doc.conns.size > 0 || (await this.#docs.get(key)) !== doc) return
         this.#docs.delete(key)
         this.#loaded.delete(doc)
         doc.destroy()
-      })
+      },
+      (err) => {
+        this.#opts.log.warn('flush before unload failed; the document stays in memory', { room: doc.roomId, doc: doc.name, error: String(err) })
+        setTimeout(() => {
+          if (doc.conns.size === 0 && !doc.destroyed) this.#unloadWhenDurable(doc)
+        }, UNLOAD_RETRY_MS).unref()
+      },
+    )
   }
 
   /** Closes every socket on the documents of a room (e.g. a new round made them read-only). */

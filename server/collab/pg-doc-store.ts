@@ -1,27 +1,32 @@
 import { and, desc, eq, gt } from 'drizzle-orm'
 import type { Db } from '../db/client.js'
-import type { LogWriter } from '../db/log-writer.js'
+import type { LogBatch, LogWriter } from '../db/log-writer.js'
 import { yjsKeyframes, yjsUpdates } from '../db/schema.js'
 import type { Logger } from '../log.js'
-import type { DocStore, Keyframe, KeyframeSource, LoggedUpdate, StoredDoc } from './doc-store.js'
+import type { DocStore, Keyframe, KeyframeSource, StoredDoc } from './doc-store.js'
 import { encodeKeyframe, KEYFRAME_FORMAT } from './keyframe.js'
 
 /** Keyframes encoded per batch at most (a flush runs batches until none are due), so one batch never stalls the event loop encoding hundreds. */
 const KEYFRAMES_PER_BATCH = 16
 
 /**
- * The update log in Postgres/PGlite with group commit: updates queue in memory and one writer
- * inserts everything queued in a single transaction every `intervalMs`, so a busy server does one
- * round trip per batch rather than one per keystroke. A failed batch stays queued and is retried.
+ * The update log in Postgres/PGlite with group commit: updates are encoded into a batch as they
+ * arrive, and one writer writes everything queued in one go every `intervalMs`, so a busy server
+ * does one round trip per batch rather than one per keystroke. A failed batch stays queued and is
+ * retried, in order, before anything newer.
  */
 export function createPgDocStore(
   db: Db,
-  writeLog: LogWriter,
+  writer: LogWriter,
   log: Logger,
   opts: { intervalMs?: number } = {},
 ): DocStore {
   const intervalMs = opts.intervalMs ?? 50
-  let updates: LoggedUpdate[] = []
+  /** Batches not yet written, oldest first; updates go into the last. */
+  let queued: LogBatch[] = []
+  /** Updates appended, and updates durable, since the start: in order, so durable ≥ n means the first n are. */
+  let appended = 0
+  let durable = 0
   // A Set: a document due twice before the next batch is encoded once.
   const due = new Set<KeyframeSource>()
   let timer: NodeJS.Timeout | null = null
@@ -40,9 +45,9 @@ export function createPgDocStore(
 
   const writeBatch = async (): Promise<void> => {
     if (writing) return writing
-    if (updates.length === 0 && due.size === 0) return
-    const batchUpdates = updates
-    updates = []
+    if (queued.length === 0 && due.size === 0) return
+    const batches = queued
+    queued = []
     // Taken after the updates are grabbed: every update a keyframe covers is in this batch or before.
     const batchKeyframes: Keyframe[] = []
     for (const source of due) {
@@ -53,25 +58,54 @@ export function createPgDocStore(
     }
     writing = (async () => {
       try {
-        await writeLog(batchUpdates, batchKeyframes)
+        // One statement a batch, oldest first, each durable on its own; the event loop gets a
+        // turn between them (PGlite runs them on this thread).
+        while (batches.length > 0) {
+          const batch = batches[0]!
+          if (batch.rows > 0) await writer.writeUpdates(batch)
+          batches.shift()
+          durable += batch.rows
+          if (batches.length > 0 || batchKeyframes.length > 0) await new Promise((r) => setImmediate(r))
+        }
+        // After the updates they cover. A failure here loses nothing: the documents keyframe again later.
+        if (batchKeyframes.length > 0) await writer.writeKeyframes(batchKeyframes)
         failures = 0
       } catch (err) {
-        // Put the batch back in front, in order, so nothing is lost and order is kept.
-        updates = batchUpdates.concat(updates)
-        // Encoded keyframes are dropped on failure; their documents simply keyframe again later.
+        // The batches not written go back in front, in order, so nothing is lost and order is kept.
+        queued = batches.concat(queued)
         failures++
-        log.error('update log write failed; will retry', { error: String(err), queued: updates.length, failures })
+        log.error('update log write failed; will retry', { error: String(err), queued: appended - durable, failures })
         throw err
       } finally {
         writing = null
       }
     })()
-    await writing
-    if (updates.length > 0 || due.size > 0) schedule(failures > 0 ? Math.min(5000, intervalMs * 2 ** failures) : intervalMs)
+    try {
+      await writing
+    } finally {
+      // Whatever is left (a failed batch too, with a growing pause) is written later without waiting for another append.
+      if (queued.length > 0 || due.size > 0) schedule(failures > 0 ? Math.min(5000, intervalMs * 2 ** failures) : intervalMs)
+    }
+  }
+
+  /** Resolves once every update appended before the call is durable and no keyframe is due. */
+  const flush = async (): Promise<void> => {
+    const goal = appended
+    for (let attempt = 0; durable < goal || due.size > 0 || writing; attempt++) {
+      if (writing) await writing.catch(() => {})
+      else
+        await writeBatch().catch(async () => {
+          if (attempt > 50) throw new Error('update log unreachable: giving up flush')
+          await new Promise((r) => setTimeout(r, 100))
+        })
+    }
   }
 
   return {
     async load(roomId: string, doc: string): Promise<StoredDoc> {
+      // A room unloaded and opened again before its last updates were written (a write failed, or
+      // is in flight) reads them from the database like the rest: write them first.
+      if (durable < appended) await flush()
       const [frame] = await db
         .select({ seq: yjsKeyframes.seq, state: yjsKeyframes.state, format: yjsKeyframes.format })
         .from(yjsKeyframes)
@@ -84,33 +118,23 @@ export function createPgDocStore(
         .from(yjsUpdates)
         .where(and(eq(yjsUpdates.roomId, roomId), eq(yjsUpdates.doc, doc), gt(yjsUpdates.seq, fromSeq)))
         .orderBy(yjsUpdates.seq)
-      // Updates still queued for this doc (a room unloaded and reloaded within one batch) are
-      // part of its state too.
-      const queued = updates.filter((u) => u.roomId === roomId && u.doc === doc && u.seq > fromSeq)
-      const all = tail.map((r) => r.bytes).concat(queued.map((u) => u.bytes))
-      const lastSeq = Math.max(fromSeq, tail.at(-1)?.seq ?? 0, queued.at(-1)?.seq ?? 0)
-      return { keyframe: frame ? { state: frame.state, format: frame.format } : null, tail: all, lastSeq }
+      const lastSeq = Math.max(fromSeq, tail.at(-1)?.seq ?? 0)
+      return { keyframe: frame ? { state: frame.state, format: frame.format } : null, tail: tail.map((r) => r.bytes), lastSeq }
     },
     append(update) {
-      updates.push(update)
+      let batch = queued.at(-1)
+      if (!batch || batch.rows >= writer.rowsPerBatch) queued.push((batch = writer.newBatch()))
+      batch.add(update)
+      appended++
       schedule()
     },
     keyframeDue(source) {
       due.add(source)
       schedule()
     },
-    async flush() {
-      // Loop: a batch may be in flight while more is queued behind it.
-      for (let attempt = 0; updates.length > 0 || due.size > 0 || writing; attempt++) {
-        if (writing) await writing.catch(() => {})
-        else await writeBatch().catch(async () => {
-          if (attempt > 50) throw new Error('update log unreachable: giving up flush')
-          await new Promise((r) => setTimeout(r, 100))
-        })
-      }
-    },
+    flush,
     async close() {
-      await this.flush()
+      await flush()
       closed = true
       if (timer) clearTimeout(timer)
     },

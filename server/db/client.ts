@@ -19,7 +19,7 @@ export interface Database {
   db: Db
   driver: 'pglite' | 'postgres'
   /** Writes the Yjs update log's batches the cheapest way each driver allows. */
-  writeLog: LogWriter
+  logWriter: LogWriter
   close(): Promise<void>
 }
 
@@ -40,13 +40,13 @@ export async function openDatabase(opts: { databaseUrl?: string | undefined; dat
     }
     const client = postgres(opts.databaseUrl, { max: 10, onnotice: () => {} })
     const db = drizzlePostgres(client, { schema }) as unknown as Db
-    return { db, driver: 'postgres', writeLog: postgresLogWriter(db), close: () => client.end({ timeout: 5 }) }
+    return { db, driver: 'postgres', logWriter: postgresLogWriter(db), close: () => client.end({ timeout: 5 }) }
   }
   mkdirSync(opts.dataDir, { recursive: true })
   const client = await PGlite.create(`${opts.dataDir}/pglite`, { ...pgliteByteaCodec })
   const db = drizzlePglite(client, { schema })
   await migratePglite(db, { migrationsFolder })
-  return { db: db as unknown as Db, driver: 'pglite', writeLog: pgliteLogWriter(client), close: () => client.close() }
+  return { db: db as unknown as Db, driver: 'pglite', logWriter: pgliteLogWriter(client), close: () => client.close() }
 }
 
 /** A cheap round trip, for health checks. */

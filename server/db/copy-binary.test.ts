@@ -1,7 +1,7 @@
 import { PGlite } from '@electric-sql/pglite'
 import { describe, expect, it } from 'vitest'
 import { pgliteByteaCodec } from './bytea.js'
-import { copyBinary } from './copy-binary.js'
+import { CopyRows, copyBinary } from './copy-binary.js'
 
 describe('COPY binary rows', () => {
   it('lands every kind of value in Postgres as it was', async () => {
@@ -21,6 +21,30 @@ describe('COPY binary rows', () => {
         { s: 'room_A-1', i: 2, n: String(2 ** 40 + 7), at, b: new Uint8Array([0, 255, 7]), maybe: null },
         { s: 'notes:clarify · é 🙂', i: -1, n: '0', at: new Date(Date.UTC(1999, 11, 31, 23, 59, 59)), b: new Uint8Array(), maybe: '' },
       ])
+    } finally {
+      await db.close()
+    }
+  })
+
+  it('builds rows one at a time past its first buffer, with 64-bit integers either side of zero', async () => {
+    const db = await PGlite.create({ ...pgliteByteaCodec })
+    try {
+      await db.exec('create table t (n int8, at timestamptz, b bytea)')
+      const out = new CopyRows(32)
+      const ints = [0, 1, -1, 2 ** 32 - 1, 2 ** 32, -(2 ** 32) - 1, Number.MAX_SAFE_INTEGER, Number.MIN_SAFE_INTEGER]
+      const bytes = new Uint8Array(300).map((_, i) => i % 256)
+      for (const n of ints) out.row(3).int8(n).timestamptz(Date.UTC(2026, 10, 26, 10, 0, 0, 7)).bytea(bytes)
+      expect(out.rows).toBe(ints.length)
+      await db.query(`copy t (n, at, b) from '/dev/blob' with (format binary)`, [], { blob: new Blob([out.finish()]) })
+      const { rows } = await db.query<{ n: string; at: Date; b: Uint8Array }>('select n::text as n, at, b from t')
+      expect(rows.map((r) => r.n)).toEqual(ints.map(String))
+      for (const r of rows) {
+        expect(r.at).toEqual(new Date(Date.UTC(2026, 10, 26, 10, 0, 0, 7)))
+        expect(r.b).toEqual(bytes)
+      }
+      expect(out.finish()).toBe(out.finish())
+      expect(() => out.row(1)).toThrow(/finished/)
+      expect(() => new CopyRows().int8(2 ** 53)).toThrow(/safe integer/)
     } finally {
       await db.close()
     }
