@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
-import { PGlite } from '@electric-sql/pglite'
+import type { PGlite } from '@electric-sql/pglite'
 import { sql } from 'drizzle-orm'
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core'
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite'
@@ -10,7 +10,7 @@ import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator'
 import postgres from 'postgres'
 import { type LogWriter, pgliteLogWriter, postgresLogWriter } from './log-writer.js'
 import * as schema from './schema.js'
-import { pgliteByteaCodec } from './bytea.js'
+import { PGliteThread } from './pglite-thread.js'
 
 /** The one database type every repo function takes: both drivers speak it. */
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>
@@ -43,8 +43,9 @@ export async function openDatabase(opts: { databaseUrl?: string | undefined; dat
     return { db, driver: 'postgres', logWriter: postgresLogWriter(db), close: () => client.end({ timeout: 5 }) }
   }
   mkdirSync(opts.dataDir, { recursive: true })
-  const client = await PGlite.create(`${opts.dataDir}/pglite`, { ...pgliteByteaCodec })
-  const db = drizzlePglite(client, { schema })
+  // On a thread of its own (pglite-thread.ts): its statements and file writes never hold the event loop.
+  const client = await PGliteThread.open(`${opts.dataDir}/pglite`)
+  const db = drizzlePglite({ client: client as unknown as PGlite, schema })
   await migratePglite(db, { migrationsFolder })
   return { db: db as unknown as Db, driver: 'pglite', logWriter: pgliteLogWriter(client), close: () => client.close() }
 }
