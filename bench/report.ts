@@ -129,7 +129,7 @@ export function renderMarkdown(res: BenchResults): string {
     for (const c of res.capacity) {
       const cap = c.outOfTime ? `≥ ${c.capacity}` : c.capacity > 0 ? String(c.capacity) : `< ${c.steps[0]?.rooms ?? '?'}`
       const vs = ref && c.kind !== 'reference' && ref.capacity > 0 ? ` (${ratio(c.capacity, ref.capacity)}× reference)` : ''
-      const steps = c.steps.map((s) => `${s.rooms} → ${ms(s.p99)} (${num(s.serverCpuPercent)}%, ${num(s.generatorCpuPercent)}%)`).join('; ')
+      const steps = c.steps.map((s) => `${s.rooms} → ${s.p99Windows ? `${ms(s.p99Windows[0])}, again ${ms(s.p99Windows[1])}` : ms(s.p99)} (${num(s.serverCpuPercent)}%, ${num(s.generatorCpuPercent)}%)`).join('; ')
       out.push(`| ${KIND_LABEL[c.kind]} | ${cap}${vs} | ${c.stoppedBecause || 'every step passed'} | ${steps} |`)
     }
     out.push('')

@@ -305,7 +305,7 @@ const results: BenchResults = {
     `server pinned to core 0, load generator to core 1 (taskset); Postgres ${kinds.includes('postgres') ? 'local, not pinned' : 'not measured'}; all on 127.0.0.1`,
     `${settings.clientsPerRoom} thin clients a room, ${settings.rateHz} updates/s each (one typed character in notes:clarify), + ${settings.probeRooms} probe rooms of 2 WebsocketProviders writing every 100 ms`,
     `load points: ${roomCounts.join(', ')} rooms × ${reps} runs, servers alternating, warm-up ${settings.warmupMs / 1000} s, window ${settings.windowMs / 1000} s; each run on a fresh server process and fresh database`,
-    `capacity: one ramp per server over ${capacitySteps.join(', ')} rooms (warm-up ${capacitySettings.warmupMs / 1000} s, window ${capacitySettings.windowMs / 1000} s), stop at p99 ≥ 100 ms or a generator that falls behind`,
+    `capacity: one ramp per server over ${capacitySteps.join(', ')} rooms (warm-up ${capacitySettings.warmupMs / 1000} s, window ${capacitySettings.windowMs / 1000} s), stop at p99 ≥ 100 ms in two windows in a row or a generator that falls behind`,
     'memory is read after a forced full GC in the server (both servers alike); per room = (under load − before any socket) / (rooms + probe rooms)',
   ],
   points,

@@ -271,6 +271,8 @@ export interface CapacityStep {
   generatorCpuPercent: number
   sendRatio: number
   problems: string[]
+  /** When the first window's p99 missed and a second was measured: both p99s (the step keeps the better window). */
+  p99Windows?: [number, number]
 }
 
 export interface CapacityResult {
@@ -327,7 +329,7 @@ export async function runCapacity(
     let open = 0
     try {
       for (const step of steps) {
-        if (result.steps.length > 0 && performance.now() + s.warmupMs + 2 * s.windowMs + 5000 > deadline) {
+        if (result.steps.length > 0 && performance.now() + s.warmupMs + 3 * s.windowMs + 5000 > deadline) {
           result.stoppedBecause = `time budget (next step: ${step} rooms)`
           result.outOfTime = true
           break
@@ -348,9 +350,15 @@ export async function runCapacity(
         }
         await gen.request({ cmd: 'start', rateHz: s.rateHz })
         await sleep(s.warmupMs)
-        // A window spoiled by other work on the machine is measured once more.
+        // A window spoiled by other work on the machine is measured once more; so is one whose p99
+        // misses, for every server alike: a step fails when two windows in a row say so, not on
+        // one transient (the reference's own ramp stopped anywhere from 200 to 600 rooms on single windows).
         let measured = await capacityWindow(gen, server, kind, step, s)
         if (measured.machine.otherCpuPercent >= 25) measured = await capacityWindow(gen, server, kind, step, s)
+        if (!(measured.p99 < p99LimitMs)) {
+          const again = await capacityWindow(gen, server, kind, step, s)
+          measured = { ...(again.p99 < measured.p99 ? again : measured), p99Windows: [measured.p99, again.p99] }
+        }
         result.steps.push(measured)
         const fails: string[] = []
         if (!(measured.p99 < p99LimitMs)) fails.push(`p99 ${measured.p99.toFixed(0)} ms`)

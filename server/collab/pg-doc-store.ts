@@ -92,6 +92,8 @@ export function createPgDocStore(
   const flush = async (): Promise<void> => {
     const goal = appended
     for (let attempt = 0; durable < goal || due.size > 0 || writing; attempt++) {
+      // Nothing left to write (cannot happen while durable < goal, but never spin on it).
+      if (!writing && queued.length === 0 && due.size === 0) break
       if (writing) await writing.catch(() => {})
       else
         await writeBatch().catch(async () => {
