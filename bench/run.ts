@@ -219,8 +219,8 @@ try {
         log(`capacity ramp on ${KIND_LABEL[kind]}: ${capacitySteps.join(', ')} rooms`)
         await waitForQuiet()
         try {
-          // Leave time for socket.io and replay-seek after the ramps.
-          const left = started + (budgetS - 45) * 1000 - performance.now()
+          // Leave time for socket.io and replay-seek (both databases) after the ramps.
+          const left = started + (budgetS - 75) * 1000 - performance.now()
           const c = await runCapacity(gen, kind, capacitySteps, capacitySettings, 100, performance.now() + left / (ramps.length - i))
           capacity.push(c)
           for (const s of c.steps) {
