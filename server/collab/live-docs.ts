@@ -71,17 +71,19 @@ export class LiveDocs {
   }
 
   /**
-   * Unloads a document nobody has open once every update it logged is durable. While they are not
-   * (the database refuses writes), it stays in memory, where a returning socket finds it, and the
-   * unload is tried again later: the store only has its updates queued, and the database may not
-   * have them yet.
+   * Unloads a document nobody has open once every update it logged is durable. Until then it stays
+   * in memory, where a returning socket finds it: the store loads only what the database has, so a
+   * document must never be dropped with updates still queued. On a failed write the unload is
+   * tried again later.
    */
   #unloadWhenDurable(doc: LiveDoc): void {
     const key = `${doc.roomId}/${doc.name}`
+    // The flush covers every update logged so far; one logged after it began waits for its own try.
+    const seq = doc.seq
     this.#opts.store.flush().then(
       async () => {
-        // Someone may have joined while we flushed: then it stays.
-        if (doc.conns.size > 0 || (await this.#docs.get(key)) !== doc) return
+        // Someone may have joined (and written) while we flushed: then it stays.
+        if (doc.conns.size > 0 || doc.seq !== seq || (await this.#docs.get(key)?.catch(() => null)) !== doc) return
         this.#docs.delete(key)
         this.#loaded.delete(doc)
         doc.destroy()

@@ -22,8 +22,13 @@ export function createPgDocStore(
   opts: { intervalMs?: number } = {},
 ): DocStore {
   const intervalMs = opts.intervalMs ?? 50
-  /** Batches not yet written, oldest first; updates go into the last. */
+  /** Batches not yet written, oldest first. */
   let queued: LogBatch[] = []
+  /**
+   * The batch updates go into: the last of `queued` until a write takes it. A batch a write has
+   * taken is never added to again, even when it comes back after a failure (PGlite's is sealed).
+   */
+  let open: LogBatch | null = null
   /** Updates appended, and updates durable, since the start: in order, so durable ≥ n means the first n are. */
   let appended = 0
   let durable = 0
@@ -48,18 +53,24 @@ export function createPgDocStore(
     if (queued.length === 0 && due.size === 0) return
     const batches = queued
     queued = []
+    open = null
     // Taken after the updates are grabbed: every update a keyframe covers is in this batch or before.
     const batchKeyframes: Keyframe[] = []
     for (const source of due) {
       if (batchKeyframes.length >= KEYFRAMES_PER_BATCH) break
       due.delete(source)
-      const { ydoc, ...at } = source.take()
-      batchKeyframes.push({ ...at, state: encodeKeyframe(ydoc), format: KEYFRAME_FORMAT })
+      try {
+        const { ydoc, ...at } = source.take()
+        batchKeyframes.push({ ...at, state: encodeKeyframe(ydoc), format: KEYFRAME_FORMAT })
+      } catch (err) {
+        // A keyframe only saves work on load: skip it, never the updates.
+        log.error('keyframe encoding failed; skipped', { error: String(err) })
+      }
     }
     writing = (async () => {
       try {
-        // One statement a batch, oldest first, each durable on its own; the event loop gets a
-        // turn between them (PGlite runs them on this thread).
+        // One statement a batch, oldest first, each durable on its own, with a turn of the event
+        // loop between them.
         while (batches.length > 0) {
           const batch = batches[0]!
           if (batch.rows > 0) await writer.writeUpdates(batch)
@@ -105,9 +116,6 @@ export function createPgDocStore(
 
   return {
     async load(roomId: string, doc: string): Promise<StoredDoc> {
-      // A room unloaded and opened again before its last updates were written (a write failed, or
-      // is in flight) reads them from the database like the rest: write them first.
-      if (durable < appended) await flush()
       const [frame] = await db
         .select({ seq: yjsKeyframes.seq, state: yjsKeyframes.state, format: yjsKeyframes.format })
         .from(yjsKeyframes)
@@ -124,9 +132,8 @@ export function createPgDocStore(
       return { keyframe: frame ? { state: frame.state, format: frame.format } : null, tail: tail.map((r) => r.bytes), lastSeq }
     },
     append(update) {
-      let batch = queued.at(-1)
-      if (!batch || batch.rows >= writer.rowsPerBatch) queued.push((batch = writer.newBatch()))
-      batch.add(update)
+      if (!open || open.rows >= writer.rowsPerBatch) queued.push((open = writer.newBatch()))
+      open.add(update)
       appended++
       schedule()
     },

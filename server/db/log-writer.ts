@@ -41,7 +41,7 @@ class JsonRows implements LogBatch {
 
   add(u: LoggedUpdate): void {
     const bytes = Buffer.from(u.bytes.buffer, u.bytes.byteOffset, u.bytes.byteLength).toString('base64')
-    this.#json += `${this.rows++ === 0 ? '' : ','}{"r":${JSON.stringify(u.roomId)},"d":${JSON.stringify(u.doc)},"s":${u.seq},"a":${u.at},"p":${JSON.stringify(u.participantId)},"b":"${bytes}"}`
+    this.#json += `${this.rows++ === 0 ? '' : ','}{"r":${JSON.stringify(u.roomId)},"d":${JSON.stringify(u.doc)},"s":${u.seq},"a":${Math.round(u.at)},"p":${JSON.stringify(u.participantId)},"b":"${bytes}"}`
   }
 
   get json(): string {

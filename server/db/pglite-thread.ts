@@ -83,7 +83,10 @@ export class PGliteThread implements PGliteQueryable {
         })) as { rows: T[]; fields: unknown[]; affectedRows?: number },
       exec: (sql: string) => this.#send({ op: 'exec', tx, sql }),
       copyFrom: async (sql: string, bytes: Uint8Array) => {
-        await this.#send({ op: 'copy', tx, sql, bytes })
+        // A view would carry its whole buffer across: send an exact copy (not Buffer#slice, a
+        // view), moved rather than cloned.
+        const exact = new Uint8Array(bytes)
+        await this.#send({ op: 'copy', tx, sql, bytes: exact }, [exact.buffer])
       },
     }
   }
