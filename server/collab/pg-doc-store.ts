@@ -8,6 +8,8 @@ import { encodeKeyframe, KEYFRAME_FORMAT } from './keyframe.js'
 
 /** Keyframes encoded per batch at most (a flush runs batches until none are due), so one batch never stalls the event loop encoding hundreds. */
 const KEYFRAMES_PER_BATCH = 16
+/** How long `flush()` keeps trying a database that refuses writes before it gives up (the updates stay queued). */
+const FLUSH_GIVE_UP_MS = 5000
 
 /**
  * The update log in Postgres/PGlite with group commit: updates are encoded into a batch as they
@@ -102,14 +104,16 @@ export function createPgDocStore(
   /** Resolves once every update appended before the call is durable and no keyframe is due. */
   const flush = async (): Promise<void> => {
     const goal = appended
-    for (let attempt = 0; durable < goal || due.size > 0 || writing; attempt++) {
+    const giveUpAt = Date.now() + FLUSH_GIVE_UP_MS
+    while (durable < goal || due.size > 0 || writing) {
       // Nothing left to write (cannot happen while durable < goal, but never spin on it).
       if (!writing && queued.length === 0 && due.size === 0) break
       if (writing) await writing.catch(() => {})
       else
         await writeBatch().catch(async () => {
-          if (attempt > 50) throw new Error('update log unreachable: giving up flush')
-          await new Promise((r) => setTimeout(r, 100))
+          if (Date.now() >= giveUpAt) throw new Error('update log unreachable: giving up flush')
+          // The writer's own backoff, capped: a database that refuses is not asked ten times a second.
+          await new Promise((r) => setTimeout(r, Math.min(1000, intervalMs * 2 ** failures)))
         })
     }
   }
