@@ -10,6 +10,8 @@ import { encodeKeyframe, KEYFRAME_FORMAT } from './keyframe.js'
 const KEYFRAMES_PER_BATCH = 16
 /** How long `flush()` keeps trying a database that refuses writes before it gives up (the updates stay queued). */
 const FLUSH_GIVE_UP_MS = 5000
+/** Rows per batch, one statement each (a statement costs ~0.25 ms on PGlite before its first row): bounds a statement's payload when writes fall behind. */
+const ROWS_PER_BATCH = 5000
 
 /**
  * The update log in Postgres/PGlite with group commit: updates are encoded into a batch as they
@@ -41,6 +43,9 @@ export function createPgDocStore(
   let failures = 0
   let closed = false
 
+  /** The pause before retrying after `failures` failed writes in a row, up to `capMs`. */
+  const backoff = (capMs: number) => Math.min(capMs, intervalMs * 2 ** failures)
+
   const schedule = (delay = intervalMs) => {
     if (timer || closed) return
     timer = setTimeout(() => {
@@ -71,14 +76,12 @@ export function createPgDocStore(
     }
     writing = (async () => {
       try {
-        // One statement a batch, oldest first, each durable on its own, with a turn of the event
-        // loop between them.
+        // One statement a batch, oldest first, each durable on its own.
         while (batches.length > 0) {
           const batch = batches[0]!
           if (batch.rows > 0) await writer.writeUpdates(batch)
           batches.shift()
           durable += batch.rows
-          if (batches.length > 0 || batchKeyframes.length > 0) await new Promise((r) => setImmediate(r))
         }
         // After the updates they cover. A failure here loses nothing: the documents keyframe again later.
         if (batchKeyframes.length > 0) await writer.writeKeyframes(batchKeyframes)
@@ -97,7 +100,7 @@ export function createPgDocStore(
       await writing
     } finally {
       // Whatever is left (a failed batch too, with a growing pause) is written later without waiting for another append.
-      if (queued.length > 0 || due.size > 0) schedule(failures > 0 ? Math.min(5000, intervalMs * 2 ** failures) : intervalMs)
+      if (queued.length > 0 || due.size > 0) schedule(failures > 0 ? backoff(5000) : intervalMs)
     }
   }
 
@@ -113,7 +116,7 @@ export function createPgDocStore(
         await writeBatch().catch(async () => {
           if (Date.now() >= giveUpAt) throw new Error('update log unreachable: giving up flush')
           // The writer's own backoff, capped: a database that refuses is not asked ten times a second.
-          await new Promise((r) => setTimeout(r, Math.min(1000, intervalMs * 2 ** failures)))
+          await new Promise((r) => setTimeout(r, backoff(1000)))
         })
     }
   }
@@ -136,7 +139,7 @@ export function createPgDocStore(
       return { keyframe: frame ? { state: frame.state, format: frame.format } : null, tail: tail.map((r) => r.bytes), lastSeq }
     },
     append(update) {
-      if (!open || open.rows >= writer.rowsPerBatch) queued.push((open = writer.newBatch()))
+      if (!open || open.rows >= ROWS_PER_BATCH) queued.push((open = writer.newBatch()))
       open.add(update)
       appended++
       schedule()

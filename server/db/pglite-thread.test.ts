@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { copyBinary } from './copy-binary.js'
+import { CopyRows } from './copy-binary.js'
 import { PGliteThread } from './pglite-thread.js'
 
 describe('PGlite on its own thread', () => {
@@ -77,8 +77,8 @@ describe('PGlite on its own thread', () => {
   })
 
   it('takes COPY input from bytes, in or out of a transaction', async () => {
-    await db.copyFrom(`copy t (k, n) from '/dev/blob' with (format binary)`, copyBinary([[{ text: 'copied' }, { int4: 6 }]]))
-    await db.transaction((tx) => tx.copyFrom(`copy t (k, n) from '/dev/blob' with (format binary)`, copyBinary([[{ text: 'copied in tx' }, { int4: 7 }]])))
+    await db.copyFrom(`copy t (k, n) from '/dev/blob' with (format binary)`, new CopyRows().row(2).text('copied').int4(6).finish())
+    await db.transaction((tx) => tx.copyFrom(`copy t (k, n) from '/dev/blob' with (format binary)`, new CopyRows().row(2).text('copied in tx').int4(7).finish()))
     const rows = (await db.query<{ k: string; n: number }>(`select k, n from t where k like 'copied%' order by n`)).rows
     expect(rows).toEqual([
       { k: 'copied', n: 6 },
