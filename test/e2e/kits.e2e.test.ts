@@ -68,6 +68,14 @@ describe.skipIf(skipBrowserTests)('custom kits in the browser', () => {
     editLink = await page.getByTestId('edit-link').inputValue()
     expect(editLink).toMatch(new RegExp(`^${env.server.url}/kits/ads-ranking-loop-[a-z0-9]+#edit=.+`))
     kitId = new URL(editLink).pathname.split('/')[2]!
+    // A browser that refuses to copy: the page says so and leaves the link selected to copy by hand.
+    await page.evaluate(() => {
+      Object.defineProperty(navigator, 'clipboard', { value: { writeText: () => Promise.reject(new Error('denied')) }, configurable: true })
+      document.execCommand = () => false
+    })
+    await page.getByTestId('kit-published').getByRole('button', { name: 'Copy' }).click()
+    await page.getByTestId('kit-published').getByRole('alert').filter({ hasText: 'The browser blocked copying' }).waitFor()
+    expect(await page.getByTestId('edit-link').evaluate((el: HTMLInputElement) => el.value.slice(el.selectionStart ?? 0, el.selectionEnd ?? 0))).toBe(editLink)
     await screenshot(page, '43-kit-created')
     const stored = await api(env.server.url, `/api/kits/${kitId}`)
     expect(stored.body.kit).toMatchObject({ id: kitId, version: 1, title: 'Ads ranking loop', steps: [{ key: 'scope-the-problem', minutes: 10, prompts: ['Business objective', 'Scale and latency'] }, { key: 'rank', minutes: 20 }] })
