@@ -105,8 +105,8 @@ export async function startServer(config: Config, opts: ServerOptions = {}): Pro
       Y.applyUpdate(doc, live)
       return doc
     }
-    // Otherwise from the log, once whatever is still queued for it is in.
-    await store.flush()
+    // Otherwise from the log: a document is only unloaded once its updates are written
+    // (LiveDocs), so nothing of it is still queued.
     const stored = await store.load(roomId, key)
     applyStored(doc, stored.keyframe, stored.tail)
     return doc

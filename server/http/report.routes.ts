@@ -52,8 +52,10 @@ export function reportRoutes(deps: Deps) {
     const clock = viewTimer(timer, now)
     const settled = settle(timer, now).steps.map((s) => s.usedMs)
 
-    const board = await deps.readDoc(roomId, docKey('board', round))
-    const priv = role === 'interviewer' ? await deps.readDoc(roomId, docKey('private', round)) : null
+    const [board, priv] = await Promise.all([
+      deps.readDoc(roomId, docKey('board', round)),
+      role === 'interviewer' ? deps.readDoc(roomId, docKey('private', round)) : null,
+    ])
     try {
       const questionId = roundRow?.questionId ?? null
       const question = questionId ? findQuestion(questionId) : undefined
