@@ -25,7 +25,7 @@ export function createPgDocStore(
   log: Logger,
   opts: { intervalMs?: number } = {},
 ): DocStore {
-  const intervalMs = opts.intervalMs ?? 50
+  const intervalMs = opts.intervalMs ?? 80
   /** Batches not yet written, oldest first. */
   let queued: LogBatch[] = []
   /**

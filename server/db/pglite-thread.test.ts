@@ -19,6 +19,18 @@ describe('PGlite on its own thread', () => {
     rmSync(dir, { recursive: true, force: true })
   })
 
+  it('runs without full-page images in the WAL, which fsync off (the PGlite default) makes useless', async () => {
+    const settings = await db.query<{ name: string; setting: string }>(
+      "select name, setting from pg_settings where name in ('fsync', 'full_page_writes', 'synchronous_commit') order by name",
+    )
+    expect(settings.rows).toEqual([
+      { name: 'fsync', setting: 'off' },
+      { name: 'full_page_writes', setting: 'off' },
+      // A commit still writes its WAL before it returns: a crash of the process loses nothing committed.
+      { name: 'synchronous_commit', setting: 'on' },
+    ])
+  })
+
   it('answers queries with parameters, bytes and the row shape asked for', async () => {
     await db.query('insert into t (k, n, at, b) values ($1, $2, $3, $4)', ['a', 1, '2026-11-26T10:00:00.007Z', new Uint8Array([0, 255, 7])])
     const objects = await db.query<{ k: string; n: number; b: Uint8Array }>('select k, n, b from t where k = $1', ['a'])
