@@ -30,6 +30,8 @@ export interface PointResult {
   p99: number
   /** The probe delays' upper percentiles (JSON only), to see where the tail begins. */
   tail: { p90: number; p95: number; p99: number; p999: number }
+  /** Every probe delay of the window, ms (0.01 ms steps): the report pools a point's runs for its p99. */
+  delays: number[]
   probeSamples: number
   cpuUsPerUpdate: number
   serverCpuPercent: number
@@ -226,6 +228,7 @@ export async function runPoint(gen: GeneratorProcess, kind: ServerKind, rooms: n
       p99: f.p99,
       tail: { p90: percentile(report.probeDelays, 90), p95: percentile(report.probeDelays, 95), p99: f.p99, p999: percentile(report.probeDelays, 99.9) },
       probeSamples: report.probeDelays.length,
+      delays: report.probeDelays.map((d) => Math.round(d * 100) / 100),
       cpuUsPerUpdate: (cpu1 - cpu0) / f.updatesIn,
       serverCpuPercent: ((cpu1 - cpu0) / 1000 / wallMs) * 100,
       dbCpuUsPerUpdate: server.database ? (db1 - db0) / f.updatesIn : null,
