@@ -4,7 +4,7 @@ import * as encoding from 'lib0/encoding'
 import * as Y from 'yjs'
 import { AppError } from '../../shared/errors.js'
 import { bucketFor, stepTimeline, type TimerMark } from '../../shared/replay/timeline.js'
-import { DocName, docKey } from '../../shared/rooms/roles.js'
+import { can, DocName, docKey } from '../../shared/rooms/roles.js'
 import { roleOf } from '../auth/access.js'
 import { applyStored } from '../collab/keyframe.js'
 import { listParticipants } from '../db/participants.repo.js'
@@ -39,7 +39,7 @@ export function replayRoutes(deps: Deps) {
       // Only the candidate's access depends on the round's row: interviewers' requests (a replay
       // playing forward polls /updates) skip the query.
       const roundRow = await getRound(deps.db, roomId, round)
-      if (!roundRow?.feedbackSharedAt) throw new AppError('forbidden', 'the replay opens to the candidate once the feedback is shared')
+      if (!can.replayRound(role, Boolean(roundRow?.feedbackSharedAt))) throw new AppError('forbidden', 'the replay opens to the candidate once the feedback is shared')
     }
     return { who, round, role, doc: kind.data, key: docKey(kind.data, round) }
   }

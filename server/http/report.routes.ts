@@ -6,7 +6,7 @@ import { AppError } from '../../shared/errors.js'
 import { findQuestion } from '../../shared/questions/bank.js'
 import { reportMarkdown } from '../../shared/report/markdown.js'
 import type { Report } from '../../shared/report/report.js'
-import { docKey } from '../../shared/rooms/roles.js'
+import { can, docKey } from '../../shared/rooms/roles.js'
 import { shareableFeedback } from '../../shared/rubric/rubric.js'
 import { settle, viewTimer } from '../../shared/timer/view.js'
 import { roleOf } from '../auth/access.js'
@@ -43,7 +43,7 @@ export function reportRoutes(deps: Deps) {
     const markdown = wantsMarkdown(c)
     const role = roleOf(who, round)
     const roundRow = await getRound(deps.db, roomId, round)
-    if (role !== 'interviewer' && !roundRow?.feedbackSharedAt) {
+    if (!can.replayRound(role, Boolean(roundRow?.feedbackSharedAt))) {
       throw new AppError('forbidden', 'the report opens to the candidate once the feedback is shared')
     }
     const room = (await getRoom(deps.db, roomId))!

@@ -14,6 +14,8 @@ export const can = {
   controlTimer: (role: Role) => role === 'interviewer',
   manageLinks: (role: Role) => role === 'interviewer',
   seeHints: (role: Role) => role === 'interviewer',
+  /** Watch a round again and read its report: its interviewers always, its candidate once the feedback is shared. */
+  replayRound: (role: Role, feedbackShared: boolean) => role === 'interviewer' || (role === 'candidate' && feedbackShared),
 } as const
 
 export { docKey, MAX_ROUNDS, NEW_ROUND_CLOSE_CODE, roleInRound, yjsRoomName } from './rounds.js'

@@ -1,10 +1,10 @@
-import type { Role } from '../../../../shared/rooms/roles.js'
+import { can, type Role } from '../../../../shared/rooms/roles.js'
 import { ApiError } from '../../lib/api.js'
 import { problemFor } from '../room/problems.js'
 
 /** Who may watch a round again and read its report: its interviewers, its candidate once feedback is shared. */
 export function mayReplay(role: Role | null, feedbackShared: boolean): boolean {
-  return role === 'interviewer' || (role === 'candidate' && feedbackShared)
+  return role !== null && can.replayRound(role, feedbackShared)
 }
 
 export interface PageProblem {

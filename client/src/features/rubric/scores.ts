@@ -18,9 +18,10 @@ export function levelText(l: Level | null | undefined): string {
 }
 
 /** The level as a room's chip says it: "Staff level", and "Mid-level" rather than "Mid-level level". */
+const LEVEL_CHIPS: Record<Level, string> = { mid: 'Mid-level', senior: 'Senior level', staff: 'Staff level' }
+
 export function levelChip(l: Level): string {
-  const label = LEVEL_LABELS[l]
-  return label.endsWith('-level') ? label : `${label} level`
+  return LEVEL_CHIPS[l]
 }
 
 /** A spread this large (e.g. a 2 beside a 4) is worth talking about before deciding. */
