@@ -56,7 +56,8 @@ if (opt.render) {
 function writeResults(markdown: string, mdPath: string, results: BenchResults | null, updateReadme: boolean): void {
   mkdirSync(join(mdPath, '..'), { recursive: true })
   writeFileSync(mdPath, markdown + '\n')
-  if (results) writeFileSync(mdPath.replace(/\.md$/, '.json'), JSON.stringify(results, null, 1) + '\n')
+  // Lists of numbers (every probe delay of a run) on one line each: the file stays readable and small.
+  if (results) writeFileSync(mdPath.replace(/\.md$/, '.json'), JSON.stringify(results, null, 1).replace(/\[\s+(-?[\d.e+-]+(?:,\s+-?[\d.e+-]+)*)\s+\]/g, (_, xs: string) => `[${xs.replace(/\s+/g, '')}]`) + '\n')
   if (!updateReadme) return
   const readmePath = join(ROOT, 'bench/README.md')
   const readme = readFileSync(readmePath, 'utf8')
