@@ -18,8 +18,9 @@ const Env = z.object({
   LOG_LEVEL: LogLevel.default('info'),
   /**
    * Group-commit interval of the update log. DESIGN.md asks for durability within ~100 ms: 80 ms
-   * plus a write of a few ms. A batch costs PGlite ~1 ms before its first row, so at 100 busy rooms
-   * 80 ms rather than 50 saves its thread ~7 ms of CPU a second (bench/README.md).
+   * plus a write of a few ms. A statement costs PGlite ~1 ms before its first row when statements
+   * are this far apart (~0.25 ms back to back), so at 100 busy rooms 80 ms rather than 50 saves its
+   * thread ~7 ms of CPU a second (bench/README.md).
    */
   FLUSH_INTERVAL_MS: z.coerce.number().int().min(1).max(10_000).default(80),
 })

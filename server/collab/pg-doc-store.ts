@@ -10,7 +10,7 @@ import { encodeKeyframe, KEYFRAME_FORMAT } from './keyframe.js'
 const KEYFRAMES_PER_BATCH = 16
 /** How long `flush()` keeps trying a database that refuses writes before it gives up (the updates stay queued). */
 const FLUSH_GIVE_UP_MS = 5000
-/** Rows per batch, one statement each (a statement costs ~0.25 ms on PGlite before its first row): bounds a statement's payload when writes fall behind. */
+/** Rows per batch, one statement each (a statement costs PGlite ~0.25 ms before its first row back to back, ~1 ms spaced by the interval): bounds a statement's payload when writes fall behind. */
 const ROWS_PER_BATCH = 5000
 
 /**
@@ -40,6 +40,8 @@ export function createPgDocStore(
   const due = new Set<KeyframeSource>()
   let timer: NodeJS.Timeout | null = null
   let writing: Promise<void> | null = null
+  /** The timer fired while a write was running: what is queued is due as soon as that write ends. */
+  let overdue = false
   let failures = 0
   let closed = false
 
@@ -50,6 +52,7 @@ export function createPgDocStore(
     if (timer || closed) return
     timer = setTimeout(() => {
       timer = null
+      if (writing) overdue = true
       void writeBatch().catch(() => {})
     }, delay)
     timer.unref?.()
@@ -99,8 +102,18 @@ export function createPgDocStore(
     try {
       await writing
     } finally {
-      // Whatever is left (a failed batch too, with a growing pause) is written later without waiting for another append.
-      if (queued.length > 0 || due.size > 0) schedule(failures > 0 ? backoff(5000) : intervalMs)
+      // Whatever is left (a failed batch too, with a growing pause) is written later without waiting
+      // for another append; at once if its time came during this write (a write slower than the
+      // interval must not add a whole interval to the next batch's wait).
+      if (queued.length > 0 || due.size > 0) {
+        const now = overdue && failures === 0
+        if (now && timer) {
+          clearTimeout(timer)
+          timer = null
+        }
+        schedule(failures > 0 ? backoff(5000) : now ? 0 : intervalMs)
+      }
+      overdue = false
     }
   }
 

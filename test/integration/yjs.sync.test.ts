@@ -39,7 +39,7 @@ describe(`yjs sync (${dbKind})`, () => {
     expect((b.doc.getMap('nodes').get('n1') as Y.Map<unknown>).get('label')).toBe('Ranker')
   })
 
-  it('writes an edit to the log on its own, within the group-commit interval (no flush asked for)', async () => {
+  it('writes an edit to the log on its own while the room stays open (no flush, no unload)', async () => {
     const { room, tokens } = await createRoom(server.url)
     const a = open(server.url, room.id, tokens.candidate)
     await a.synced
@@ -47,9 +47,10 @@ describe(`yjs sync (${dbKind})`, () => {
     a.doc.getText('notes:clarify').insert(0, 'durable on its own')
     const logged = async () => (await server.deps.db.select({ n: count() }).from(yjsUpdates).where(eq(yjsUpdates.roomId, room.id)))[0]!.n
     await waitFor(async () => (await logged()) === 1, { interval: 5, what: 'the edit in the log' })
-    // DESIGN.md: durable within about 100 ms. Loosely bounded here (a busy CI machine), but a
-    // write that only happens on unload or on the 5 s retry path fails it.
-    expect(Date.now() - editedAt).toBeLessThan(1000)
+    // DESIGN.md: durable within about 100 ms (80 ms group commit plus the write). Bounded loosely
+    // here, for a busy CI machine; a write left to the unload would not come at all (the client
+    // stays), and a group commit of 2 s or more fails it.
+    expect(Date.now() - editedAt).toBeLessThan(2000)
   })
 
   it('the content is there after a server restart', async () => {
