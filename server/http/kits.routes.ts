@@ -7,7 +7,7 @@ import { bearerToken } from '../auth/access.js'
 import { findKit, insertKitVersion, listCustomKits } from '../db/kits.repo.js'
 import type { Deps } from '../deps.js'
 import { newId } from '../ids.js'
-import { intParam } from './int-param.js'
+import { intParam, MAX_INT4 } from './int-param.js'
 import { jsonBody } from './json-body.js'
 
 const summary = (k: Kit) => ({
@@ -28,7 +28,7 @@ export function kitRoutes(deps: Deps) {
   return new Hono()
     .get('/', async (c) => c.json({ kits: [...builtInKits, ...(await listCustomKits(deps.db))].map(summary) }))
     .get('/:id', async (c) => {
-      const version = c.req.query('version') === undefined ? undefined : intParam(c, 'version', { min: 1, max: Number.MAX_SAFE_INTEGER }, 1)
+      const version = c.req.query('version') === undefined ? undefined : intParam(c, 'version', { min: 1, max: MAX_INT4 }, 1)
       const id = c.req.param('id')
       const kit = await findKit(deps.db, id, version)
       if (!kit) throw new AppError('not_found', 'no such kit')

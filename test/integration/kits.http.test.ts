@@ -139,7 +139,7 @@ describe(`custom kits over HTTP (${dbKind})`, () => {
       expect((await api(server.url, `/api/kits/${kit.id}?version=1`, { token: editToken })).body.kit).toEqual(kit)
       expect((await api(server.url, `/api/kits/${kit.id}?version=2`)).body.kit.steps.map((s: { key: string }) => s.key)).toEqual(['scope', 'serving'])
       expectError(await api(server.url, `/api/kits/${kit.id}?version=3`), 404, 'not_found')
-      for (const bad of ['0', '-1', 'one', '1.5', '', '1e0', '0x1', '+1', '%201']) expectError(await api(server.url, `/api/kits/${kit.id}?version=${bad}`), 400, 'invalid')
+      for (const bad of ['0', '-1', 'one', '1.5', '1.0', '', '1e0', '0x1', '+1', '%201', '2147483648']) expectError(await api(server.url, `/api/kits/${kit.id}?version=${bad}`), 400, 'invalid')
       expect((await api(server.url, '/api/kits/ml-system-design?version=1')).status).toBe(200)
       expectError(await api(server.url, '/api/kits/ml-system-design?version=2'), 404, 'not_found')
       expectError(await api(server.url, '/api/kits/no-such-kit'), 404, 'not_found')
