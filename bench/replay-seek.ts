@@ -114,7 +114,7 @@ try {
       })
     }
     // An hour squeezed into seconds: let the store write as often, relative to the updates, as it
-    // does in a real session (every 50 ms, about 30 updates a second a room), so keyframes fall
+    // does in a real session (a group commit every 80 ms, a few updates each), so keyframes fall
     // every 300 updates as they do live, not once per oversized batch.
     if (i % 100 === 0) await server.store.flush()
   }

@@ -95,7 +95,7 @@ export function renderMarkdown(res: BenchResults): string {
           if (!g) continue
           const yes = (ok: boolean) => (ok ? 'yes' : '**no**')
           out.push(
-            `| ${rooms} | ${KIND_LABEL[kind]} | ${ratio(g.cpu, ref.cpu)} | ${ratio(g.p50, ref.p50)} | ${ratio(g.p99, ref.p99)} | ${ratio(g.p99Pooled, ref.p99Pooled)} | ${ratio(g.rssPerRoom, ref.rssPerRoom)} | ${ratio(g.heapPerRoom, ref.heapPerRoom)} | ${yes(g.cpu <= ref.cpu)} | ${yes(g.p99 <= ref.p99)} | ${yes(g.p99Pooled <= ref.p99Pooled)} | ${yes(g.rssPerRoom <= MEMORY_TARGET)} |`,
+            `| ${rooms} | ${KIND_LABEL[kind]} | ${ratio(g.cpu, ref.cpu)} | ${ratio(g.p50, ref.p50)} | ${ratio(g.p99, ref.p99)} | ${ratio(g.p99Pooled, ref.p99Pooled)} | ${ratio(g.rssPerRoom, ref.rssPerRoom)} | ${ratio(g.heapPerRoom, ref.heapPerRoom)} | ${yes(g.cpu <= ref.cpu)} | ${yes(g.p99 <= ref.p99)} | ${Number.isFinite(g.p99Pooled) && Number.isFinite(ref.p99Pooled) ? yes(g.p99Pooled <= ref.p99Pooled) : '–'} | ${yes(g.rssPerRoom <= MEMORY_TARGET)} |`,
           )
         }
       }

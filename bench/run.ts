@@ -57,7 +57,8 @@ function writeResults(markdown: string, mdPath: string, results: BenchResults | 
   mkdirSync(join(mdPath, '..'), { recursive: true })
   writeFileSync(mdPath, markdown + '\n')
   // Lists of numbers (every probe delay of a run) on one line each: the file stays readable and small.
-  if (results) writeFileSync(mdPath.replace(/\.md$/, '.json'), JSON.stringify(results, null, 1).replace(/\[\s+(-?[\d.e+-]+(?:,\s+-?[\d.e+-]+)*)\s+\]/g, (_, xs: string) => `[${xs.replace(/\s+/g, '')}]`) + '\n')
+  // (Anchored on line breaks, which a JSON string never holds raw, so no string value is touched.)
+  if (results) writeFileSync(mdPath.replace(/\.md$/, '.json'), JSON.stringify(results, null, 1).replace(/\[\n\s*(-?[\d.e+-]+(?:,\n\s*-?[\d.e+-]+)*)\n\s*\]/g, (_, xs: string) => `[${xs.replace(/\s+/g, '')}]`) + '\n')
   if (!updateReadme) return
   const readmePath = join(ROOT, 'bench/README.md')
   const readme = readFileSync(readmePath, 'utf8')

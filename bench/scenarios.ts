@@ -30,8 +30,8 @@ export interface PointResult {
   p99: number
   /** The probe delays' upper percentiles (JSON only), to see where the tail begins. */
   tail: { p90: number; p95: number; p99: number; p999: number }
-  /** Every probe delay of the window, ms (0.01 ms steps): the report pools a point's runs for its p99. */
-  delays: number[]
+  /** Every probe delay of the window, ms (0.01 ms steps): the report pools a point's runs for its p99 (absent in results from before it). */
+  delays?: number[]
   probeSamples: number
   cpuUsPerUpdate: number
   serverCpuPercent: number

@@ -45,7 +45,8 @@ export const stepwiseCodeRoot = () => stepwiseRoot
 const GC_PRELOAD = join(ROOT, 'bench/preload/gc-on-signal.mjs')
 const START_TIMEOUT_MS = 60_000
 /**
- * Node flags Stepwise runs with: package.json's config.serverNodeFlags, which `npm start` uses, so
+ * Node flags Stepwise runs with: package.json's config.serverNodeFlags, which `npm start` spells out
+ * (server/node-flags.test.ts keeps the two equal), so
  * the bench runs the server as shipped (today 32 MB semi-spaces for the young generation: fewer
  * scavenges). The reference server runs with Node's defaults, as its users would start it.
  */
