@@ -17,9 +17,9 @@ export function levelText(l: Level | null | undefined): string {
   return l ? LEVEL_LABELS[l] : '—'
 }
 
-/** The level as a room's chip says it: "Staff level", and "Mid-level" rather than "Mid-level level". */
 const LEVEL_CHIPS: Record<Level, string> = { mid: 'Mid-level', senior: 'Senior level', staff: 'Staff level' }
 
+/** The level as a room's chip says it: "Staff level", and "Mid-level" rather than "Mid-level level". */
 export function levelChip(l: Level): string {
   return LEVEL_CHIPS[l]
 }
