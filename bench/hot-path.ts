@@ -13,6 +13,7 @@ import * as Y from 'yjs'
 import type { DocStore } from '../server/collab/doc-store.js'
 import { type DocConnection, LiveDoc } from '../server/collab/live-doc.js'
 import { createPgDocStore } from '../server/collab/pg-doc-store.js'
+import { loadConfig } from '../server/config.js'
 import { openDatabase } from '../server/db/client.js'
 import { createLogger } from '../server/log.js'
 
@@ -111,7 +112,7 @@ reference(messages)
 await stepwise(messages, nullStore, 'stepwise, no log')
 const dir = mkdtempSync(join(tmpdir(), 'stepwise-hot-'))
 const database = await openDatabase({ dataDir: dir })
-const store = createPgDocStore(database.db, database.logWriter, createLogger('error'))
+const store = createPgDocStore(database.db, database.logWriter, createLogger('error'), loadConfig({}).FLUSH_INTERVAL_MS)
 const before = process.cpuUsage()
 await stepwise(messages, store, 'stepwise, PGlite log')
 const total = process.cpuUsage(before)

@@ -83,9 +83,7 @@ export async function startServer(config: Config, opts: ServerOptions = {}): Pro
 
   const app = createApp(deps)
   httpServer.on('request', getRequestListener(app.fetch))
-  const store = createPgDocStore(database.db, database.logWriter, log, {
-    intervalMs: opts.flushIntervalMs ?? config.FLUSH_INTERVAL_MS,
-  })
+  const store = createPgDocStore(database.db, database.logWriter, log, opts.flushIntervalMs ?? config.FLUSH_INTERVAL_MS)
   const docs = new LiveDocs({ store, log, clock, keyframeEvery: opts.keyframeEvery ?? 300 })
   const yjs = createYjsEndpoint({
     docs,

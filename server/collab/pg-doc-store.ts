@@ -23,9 +23,9 @@ export function createPgDocStore(
   db: Db,
   writer: LogWriter,
   log: Logger,
-  opts: { intervalMs?: number } = {},
+  /** The group-commit interval: config's FLUSH_INTERVAL_MS. */
+  intervalMs: number,
 ): DocStore {
-  const intervalMs = opts.intervalMs ?? 80
   /** Batches not yet written, oldest first. */
   let queued: LogBatch[] = []
   /**

@@ -91,9 +91,11 @@ export class PGliteThread implements PGliteQueryable {
     }
   }
 
-  readonly query = this.#on(null).query
-  readonly exec = this.#on(null).exec
-  readonly copyFrom = this.#on(null).copyFrom
+  /** Statements on their own, outside any transaction. */
+  readonly #alone = this.#on(null)
+  readonly query = this.#alone.query
+  readonly exec = this.#alone.exec
+  readonly copyFrom = this.#alone.copyFrom
 
   /** Runs `fn` in a transaction: committed when it resolves, rolled back when it throws. */
   async transaction<T>(fn: (tx: PGliteQueryable) => Promise<T>): Promise<T> {
