@@ -28,9 +28,7 @@ export interface PointResult {
   expectedReceivedPerSec: number
   p50: number
   p99: number
-  /** The probe delays' upper percentiles (JSON only), to see where the tail begins. */
-  tail: { p90: number; p95: number; p99: number; p999: number }
-  /** Every probe delay of the window, ms (0.01 ms steps): the report pools a point's runs for its p99 (absent in results from before it). */
+  /** Every probe delay of the window, ms (0.01 ms steps): the report pools a point's runs for its p99, and any other percentile can be read from it (absent in results from before it). */
   delays?: number[]
   probeSamples: number
   cpuUsPerUpdate: number
@@ -226,7 +224,6 @@ export async function runPoint(gen: GeneratorProcess, kind: ServerKind, rooms: n
       expectedReceivedPerSec: f.expectedReceivedPerSec,
       p50: f.p50,
       p99: f.p99,
-      tail: { p90: percentile(report.probeDelays, 90), p95: percentile(report.probeDelays, 95), p99: f.p99, p999: percentile(report.probeDelays, 99.9) },
       probeSamples: report.probeDelays.length,
       delays: report.probeDelays.map((d) => Math.round(d * 100) / 100),
       cpuUsPerUpdate: (cpu1 - cpu0) / f.updatesIn,
