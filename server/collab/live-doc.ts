@@ -4,8 +4,19 @@ import * as awarenessProtocol from 'y-protocols/awareness'
 import * as syncProtocol from 'y-protocols/sync'
 import * as Y from 'yjs'
 import { AppError } from '../../shared/errors.js'
+import { DOC_LIMITS, type DocLimits } from '../../shared/canvas/limits.js'
+import { admitAwareness } from './awareness-guard.js'
 import type { DocStore } from './doc-store.js'
+import { DocUsage } from './doc-usage.js'
 import { applyStored, type StoredKeyframe } from './keyframe.js'
+import { checkUpdate, integratesWhole, InvalidUpdate, type UpdateVerdict } from './update-check.js'
+
+/**
+ * An update refused because it depends on something the document does not have. The socket is
+ * closed with RESYNC_CLOSE_CODE, which stock providers reconnect on: their sync step 2 then
+ * carries the update together with what it depends on.
+ */
+export class MissingDependency extends Error {}
 
 /** y-websocket message types. */
 export const MESSAGE_SYNC = 0
@@ -18,7 +29,7 @@ export interface DocConnection {
   readonly canWrite: boolean
   send(message: Uint8Array): void
   close(code: number, reason: string): void
-  /** Awareness client ids this socket has announced, removed when it closes. */
+  /** Awareness client ids this socket owns (it announced them first), removed when it closes. */
   readonly awarenessIds: Set<number>
 }
 
@@ -33,8 +44,12 @@ export class LiveDoc {
   #seq: number
   #sinceKeyframe = 0
   #destroyed = false
+  #broken = false
   /** Set by the afterTransaction hook: did the last applied update change anything? */
   #changed = false
+  readonly #usage: DocUsage
+  /** Which socket owns each awareness client id (awareness-guard.ts). */
+  readonly #owners = new Map<number, DocConnection>()
 
   constructor(
     readonly roomId: string,
@@ -44,7 +59,9 @@ export class LiveDoc {
     private readonly store: DocStore,
     private readonly keyframeEvery: number,
     private readonly clock: () => number,
+    limits: DocLimits = DOC_LIMITS,
   ) {
+    this.#usage = new DocUsage(limits)
     this.#seq = lastSeq
     // The server is not a participant: it has no awareness state of its own.
     this.awareness.setLocalState(null)
@@ -60,6 +77,14 @@ export class LiveDoc {
   restore(keyframe: StoredKeyframe | null, tail: Uint8Array[]): void {
     // Origin 'restore' keeps these out of the log and off the wire: they are already stored.
     applyStored(this.ydoc, keyframe, tail, 'restore')
+    const store = this.ydoc.store
+    // Logs written before updates were checked whole may leave Yjs pending state; the live
+    // document never keeps any (a later update would retry it, and could throw half-way).
+    store.pendingStructs = null
+    store.pendingDs = null
+    let bytes = keyframe?.state.byteLength ?? 0
+    for (const u of tail) bytes += u.byteLength
+    this.#usage.restored(this.ydoc, bytes)
   }
 
   /** Sends sync step 1 and the current awareness to a socket that just joined. */
@@ -102,9 +127,8 @@ export class LiveDoc {
         break
       }
       case MESSAGE_AWARENESS: {
-        const update = decoding.readVarUint8Array(decoder)
-        checkAwarenessUpdate(update)
-        awarenessProtocol.applyAwarenessUpdate(this.awareness, update, conn)
+        const update = admitAwareness(decoding.readVarUint8Array(decoder), this.awareness, this.#owners, conn)
+        if (update) awarenessProtocol.applyAwarenessUpdate(this.awareness, update, conn)
         break
       }
       case MESSAGE_QUERY_AWARENESS: {
@@ -118,29 +142,40 @@ export class LiveDoc {
   }
 
   /**
-   * The hot path. The update is checked, applied, then logged and relayed as the bytes that came
-   * in: no re-encoding (the reference server re-encodes every update through Yjs' 'update'
-   * event, ~4 µs each), no echo to the sender, and nothing at all for an update that changes
-   * nothing (a duplicate). An update Yjs cannot integrate yet (its dependencies are missing) is
-   * kept as pending by Yjs and still relayed and logged, so every client and the replay get it.
+   * The hot path. The live document only ever holds what the log holds: an update is applied only
+   * once it is known to integrate whole (`checkUpdate`, a single read of its bytes; a scratch copy
+   * for the rare update it cannot decide), then logged and relayed as the bytes that came in: no
+   * re-encoding (the reference server re-encodes every update through Yjs' 'update' event, ~4 µs
+   * each), no echo to the sender, and nothing at all for an update that changes nothing (a
+   * duplicate). An update that depends on something the server lacks is refused whole
+   * (`MissingDependency`): applying it would leave Yjs "pending" state that no log row holds and
+   * that later edits could trip over; the client's resync after it reconnects brings it complete.
    */
   #apply(conn: DocConnection, update: Uint8Array, message: Uint8Array | null): void {
-    // Decoding the whole update first is the scratch-doc check: a malformed update throws here,
-    // before any of it reaches the live document or the log.
+    let verdict: UpdateVerdict
     try {
-      Y.decodeUpdate(update)
-    } catch {
-      throw new AppError('invalid', 'update does not decode')
+      verdict = checkUpdate(this.ydoc, update)
+    } catch (err) {
+      throw new AppError('invalid', err instanceof InvalidUpdate ? err.message : 'update does not decode')
     }
-    const store = this.ydoc.store
-    const pending = [store.pendingStructs, store.pendingDs]
+    if (verdict.kind === 'missing') throw new MissingDependency(verdict.reason)
+    if (verdict.kind === 'undecided' && !integratesWhole(this.ydoc, update)) {
+      throw new MissingDependency('the update does not integrate whole')
+    }
+    this.#usage.admit(this.ydoc, verdict.adds, update.byteLength)
     this.#changed = false
     try {
       Y.applyUpdate(this.ydoc, update, conn)
-    } catch {
-      throw new AppError('invalid', 'update does not apply')
+    } catch (err) {
+      // checkUpdate rules this out. Should Yjs throw all the same, the document may hold part of
+      // the update, which the log does not: it is reloaded from the log (LiveDocs), its sockets
+      // reconnect and resync.
+      this.#broken = true
+      this.onBroken(this)
+      throw new AppError('invalid', `update does not apply: ${String(err)}`)
     }
-    if (!this.#changed && store.pendingStructs === pending[0] && store.pendingDs === pending[1]) return
+    if (!this.#changed) return
+    this.#usage.add(verdict.adds, update.byteLength)
     this.#record(update, conn)
     const relay = message ?? updateMessage(update)
     for (const other of this.conns) if (other !== conn) other.send(relay)
@@ -156,17 +191,26 @@ export class LiveDoc {
     }
   }
 
-  /** Removes a socket and the awareness states it announced. */
+  /** Removes a socket and the awareness states it owns. */
   leave(conn: DocConnection): void {
     if (!this.conns.delete(conn)) return
     if (conn.awarenessIds.size > 0) {
-      awarenessProtocol.removeAwarenessStates(this.awareness, [...conn.awarenessIds], null)
+      for (const id of conn.awarenessIds) this.#owners.delete(id)
+      awarenessProtocol.removeAwarenessStates(this.awareness, [...conn.awarenessIds].filter((id) => this.awareness.states.has(id)), null)
     }
   }
 
   get destroyed(): boolean {
     return this.#destroyed
   }
+
+  /** True once Yjs threw while applying an update that passed the checks: memory may differ from the log. */
+  get broken(): boolean {
+    return this.#broken
+  }
+
+  /** Called once if the document becomes broken; LiveDocs replaces it with a copy loaded from the log. */
+  onBroken: (doc: LiveDoc) => void = () => {}
 
   destroy(): void {
     this.#destroyed = true
@@ -195,37 +239,10 @@ export class LiveDoc {
     }
   }
 
-  #onAwareness = (
-    { added, updated, removed }: { added: number[]; updated: number[]; removed: number[] },
-    origin: unknown,
-  ): void => {
-    if (isConnection(origin)) {
-      for (const id of added) origin.awarenessIds.add(id)
-      for (const id of removed) origin.awarenessIds.delete(id)
-    }
+  #onAwareness = ({ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] }): void => {
     const changed = added.concat(updated, removed)
     const message = awarenessMessage(awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed))
     for (const conn of this.conns) conn.send(message)
-  }
-}
-
-/**
- * Decodes a whole awareness update without applying it. `applyAwarenessUpdate` stores states entry
- * by entry and reports them only at the end, so a broken entry after a good one would leave a
- * state that no socket owns: its close would not clear it, and newcomers would be greeted with it
- * until the 30 s awareness timeout. Refuse the message before any of it applies.
- */
-function checkAwarenessUpdate(update: Uint8Array): void {
-  try {
-    const decoder = decoding.createDecoder(update)
-    const entries = decoding.readVarUint(decoder)
-    for (let i = 0; i < entries; i++) {
-      decoding.readVarUint(decoder) // client id
-      decoding.readVarUint(decoder) // clock
-      JSON.parse(decoding.readVarString(decoder))
-    }
-  } catch {
-    throw new AppError('invalid', 'awareness update does not decode')
   }
 }
 
@@ -242,8 +259,4 @@ function awarenessMessage(update: Uint8Array): Uint8Array {
   encoding.writeVarUint(encoder, MESSAGE_AWARENESS)
   encoding.writeVarUint8Array(encoder, update)
   return encoding.toUint8Array(encoder)
-}
-
-function isConnection(origin: unknown): origin is DocConnection {
-  return typeof origin === 'object' && origin !== null && 'awarenessIds' in origin && 'send' in origin
 }

@@ -111,11 +111,31 @@ export class LiveDocs {
     return docs.flatMap((d) => (d.status === 'fulfilled' ? [...d.value.conns] : []))
   }
 
+  /**
+   * Replaces a document whose memory may differ from the log (Yjs threw half-way through an update
+   * that passed every check: never seen, but memory must not keep what the log lacks). Newcomers
+   * wait for a copy loaded from the log once its queued updates are written; its sockets are
+   * closed with 1011, so providers reconnect to that copy and resync what they have.
+   */
+  #reload(doc: LiveDoc): void {
+    const key = `${doc.roomId}/${doc.name}`
+    this.#opts.log.error('a document diverged from its log; reloading it', { room: doc.roomId, doc: doc.name })
+    const fresh = this.#opts.store.flush().then(() => this.#load(doc.roomId, doc.name))
+    this.#docs.set(key, fresh)
+    fresh.catch(() => {
+      if (this.#docs.get(key) === fresh) this.#docs.delete(key)
+    })
+    this.#loaded.delete(doc)
+    for (const conn of doc.conns) conn.close(1011, 'the document is reloading')
+    doc.destroy()
+  }
+
   async #load(roomId: string, name: string): Promise<LiveDoc> {
     const started = performance.now()
     const stored = await this.#opts.store.load(roomId, name)
     const doc = new LiveDoc(roomId, name, stored.lastSeq, this.#opts.store, this.#opts.keyframeEvery, this.#opts.clock)
     doc.restore(stored.keyframe, stored.tail)
+    doc.onBroken = (broken) => this.#reload(broken)
     this.#loaded.add(doc)
     this.#opts.log.debug('doc loaded', {
       room: roomId,

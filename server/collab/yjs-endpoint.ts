@@ -1,12 +1,12 @@
 import type { IncomingMessage } from 'node:http'
 import type { Duplex } from 'node:stream'
 import { WebSocket, WebSocketServer } from 'ws'
-import { AppError, httpStatus, wsCloseCode } from '../../shared/errors.js'
+import { AppError, httpStatus, RESYNC_CLOSE_CODE, wsCloseCode } from '../../shared/errors.js'
 import { can, type DocName, docKey } from '../../shared/rooms/roles.js'
 import { type Caller, roleOf } from '../auth/access.js'
 import type { Sessions } from '../auth/sessions.js'
 import type { Logger } from '../log.js'
-import type { DocConnection, LiveDoc } from './live-doc.js'
+import { type DocConnection, type LiveDoc, MissingDependency } from './live-doc.js'
 import type { LiveDocs } from './live-docs.js'
 import { binaryFrame } from './ws-frame.js'
 
@@ -115,6 +115,7 @@ export function createYjsEndpoint(deps: YjsEndpointDeps) {
         socket.write(framed(message))
       },
       close(code, reason) {
+        refused = true
         ws.close(code, reason)
       },
     }
@@ -123,14 +124,20 @@ export function createYjsEndpoint(deps: YjsEndpointDeps) {
     let doc: LiveDoc | null = null
     let queue: Buffer[] | null = []
     let closed = false
+    /** Closed by the server: what the socket sent after that (already in flight) is not read. */
+    let refused = false
 
     const handle = (data: Buffer) => {
+      if (refused) return
       try {
         doc!.receive(conn, new Uint8Array(data.buffer, data.byteOffset, data.byteLength))
       } catch (err) {
-        const message = err instanceof AppError ? err.message : 'malformed message'
+        // A refused message changes nothing; only this socket is closed. One that depends on what
+        // the server lacks gets a code providers reconnect on (and resync); the others do not.
+        const message = err instanceof AppError || err instanceof MissingDependency ? err.message : 'malformed message'
+        const code = err instanceof MissingDependency ? RESYNC_CLOSE_CODE : err instanceof AppError ? wsCloseCode[err.code] : wsCloseCode.invalid
         deps.log.warn('yjs message refused', { room: caller.roomId, doc: name, reason: message })
-        conn.close(wsCloseCode.invalid, message.slice(0, 120))
+        conn.close(code, truncateReason(message))
       }
     }
 
@@ -202,4 +209,11 @@ function refuse(socket: Duplex, status: number, code: string, message: string): 
 
 function statusText(status: number): string {
   return { 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 500: 'Internal Server Error', 503: 'Service Unavailable' }[status] ?? 'Error'
+}
+
+/** A close reason is at most 123 bytes of UTF-8 (RFC 6455); ws throws on a longer one. */
+function truncateReason(reason: string): string {
+  let out = reason.slice(0, 120)
+  while (Buffer.byteLength(out) > 123) out = out.slice(0, -1)
+  return out
 }

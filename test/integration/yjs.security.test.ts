@@ -431,7 +431,8 @@ describe(`yjs endpoint security (${dbKind})`, () => {
             ? message(...header.map((h) => (e: encoding.Encoder) => encoding.writeVarUint(e, h)), (e) => encoding.writeVarUint8Array(e, payload))
             : Uint8Array.from([...header, ...payload])
         const { code } = await sendBad(bytes)
-        expect([1003, 4400], `message ${i}: ${Buffer.from(bytes).toString('hex')}`).toContain(code)
+        // 4501: bytes that happen to decode as an update of a clock the server does not have.
+        expect([1003, 4400, 4501], `message ${i}: ${Buffer.from(bytes).toString('hex')}`).toContain(code)
         if (i % 8 === 7) await othersCarryOn()
       }
       await othersCarryOn()

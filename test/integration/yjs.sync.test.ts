@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { count, eq } from 'drizzle-orm'
 import * as Y from 'yjs'
+import { RESYNC_CLOSE_CODE } from '../../shared/errors.js'
 import * as encoding from 'lib0/encoding'
 import WebSocket from 'ws'
 import * as syncProtocol from 'y-protocols/sync'
@@ -120,7 +121,7 @@ describe(`yjs sync (${dbKind})`, () => {
     a.destroy()
   })
 
-  it('relays and logs an update whose dependencies have not arrived yet, and never a duplicate', async () => {
+  it('refuses whole an update whose dependencies have not arrived, and the sender resyncs it', async () => {
     const { room, tokens } = await createRoom(server.url)
     const watcher = open(server.url, room.id, tokens.interviewer)
     await watcher.synced
@@ -136,26 +137,37 @@ describe(`yjs sync (${dbKind})`, () => {
       raw.once('open', resolve)
       raw.once('error', reject)
     })
+    const closed = new Promise<number>((resolve) => raw.once('close', (code) => resolve(code)))
     const frame = (u: Uint8Array) => {
       const e = encoding.createEncoder()
       encoding.writeVarUint(e, 0)
       syncProtocol.writeUpdate(e, u)
       return encoding.toUint8Array(e)
     }
-    raw.send(frame(second)) // out of order: the server cannot integrate it yet
+    raw.send(frame(second)) // out of order: the server cannot integrate it whole
     raw.send(frame(first))
-    await waitFor(() => watcher.doc.getText('notes:frame').toString() === 'ranking problem', { what: 'watcher converges' })
-    raw.send(frame(first)) // a duplicate: changes nothing
-    raw.send(frame(second))
+    // Refused with the "try again" code, so a stock provider reconnects and resyncs.
+    expect(await closed).toBe(RESYNC_CLOSE_CODE)
     await sleep(100)
     await server.store.flush()
-    const logged = await server.deps.db.select({ n: count() }).from(yjsUpdates).where(eq(yjsUpdates.roomId, room.id))
-    expect(logged[0]!.n).toBe(2)
-    raw.close()
-    // Replayed from the log in order (which holds them out of order), the document is whole.
+    expect((await server.deps.db.select({ n: count() }).from(yjsUpdates).where(eq(yjsUpdates.roomId, room.id)))[0]!.n).toBe(0)
+    expect(watcher.doc.getText('notes:frame').toString()).toBe('')
+    // The sender's own state arrives whole through a provider's sync, once; a duplicate changes nothing.
+    const sender = open(server.url, room.id, tokens.candidate, { ydoc: source })
+    await sender.synced
+    await waitFor(() => watcher.doc.getText('notes:frame').toString() === 'ranking problem', { what: 'watcher converges' })
+    const again = new WebSocket(`${server.url.replace(/^http/, 'ws')}/yjs/${room.id}?token=${tokens.candidate}`)
+    await new Promise((resolve) => again.once('open', resolve))
+    again.send(frame(first))
+    again.send(frame(second))
+    await sleep(100)
+    again.close()
+    await server.store.flush()
     const rows = await server.deps.db.select({ bytes: yjsUpdates.bytes }).from(yjsUpdates).where(eq(yjsUpdates.roomId, room.id)).orderBy(yjsUpdates.seq)
+    expect(rows).toHaveLength(1)
     const replayed = new Y.Doc()
     for (const r of rows) Y.applyUpdate(replayed, r.bytes)
     expect(replayed.getText('notes:frame').toString()).toBe('ranking problem')
+    sender.destroy()
   })
 })
