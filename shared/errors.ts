@@ -32,3 +32,10 @@ export const wsCloseCode: Record<ErrorCode, number> = {
   conflict: 4409,
   too_large: 4413,
 }
+
+/**
+ * Close code of a Yjs socket whose update was refused because it depends on something the server
+ * does not have (a gap, an unknown origin). In the 4500s, which stock y-websocket providers treat
+ * as "try again": they reconnect, and sync step 1/2 brings the update with what it depends on.
+ */
+export const RESYNC_CLOSE_CODE = 4501
