@@ -16,6 +16,7 @@ import type { Config } from './config.js'
 import { openDatabase } from './db/client.js'
 import type { Deps } from './deps.js'
 import { createApp } from './http/app.js'
+import { routeUpgrades } from './http/upgrades.js'
 import { createLogger, type Logger } from './log.js'
 import { connectRedis } from './realtime/redis.js'
 import { attachSocketIo } from './realtime/socket.js'
@@ -92,9 +93,6 @@ export async function startServer(config: Config, opts: ServerOptions = {}): Pro
     maxMessageBytes: config.MAX_MESSAGE_BYTES,
     authenticate: (token, roomId) => authenticate(database.db, tokens, token, roomId, clock()),
   })
-  httpServer.on('upgrade', (req, socket, head) => {
-    if (req.url?.startsWith('/yjs')) void yjs.handleUpgrade(req, socket, head)
-  })
   deps.readDoc = async (roomId, key) => {
     const doc = new Y.Doc()
     // Open in a room right now: its state is in memory.
@@ -110,6 +108,9 @@ export async function startServer(config: Config, opts: ServerOptions = {}): Pro
     return doc
   }
   const { io, notifier } = attachSocketIo(httpServer, deps, redis?.socketIoAdapter())
+  // socket.io listens for its own upgrades (destroyUpgrade: false leaves the rest alone); every
+  // other upgrade is answered here, or its socket would stay open forever.
+  httpServer.on('upgrade', routeUpgrades({ socketIoPath: `${io.path()}/`, yjs }))
   deps.realtime = notifier
   deps.liveStats = () => ({ docs: docs.size, sockets: docs.socketCount, socketIo: io.engine.clientsCount })
   // The room moved to a new round: y-websocket reconnects and gets the new rights.
