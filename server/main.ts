@@ -1,4 +1,5 @@
 import { ConfigError, loadConfig } from './config.js'
+import { DataDirLockedError } from './db/data-dir-lock.js'
 import { startServer } from './server.js'
 
 const SHUTDOWN_DEADLINE_MS = 10_000
@@ -14,7 +15,16 @@ try {
   throw err
 }
 
-const server = await startServer(config)
+let server
+try {
+  server = await startServer(config)
+} catch (err) {
+  if (err instanceof DataDirLockedError) {
+    process.stderr.write(`stepwise: ${err.message}\n`)
+    process.exit(1)
+  }
+  throw err
+}
 process.stdout.write(`Stepwise is running at ${server.url}\n`)
 
 let signals = 0

@@ -10,6 +10,7 @@ import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator'
 import postgres from 'postgres'
 import { type LogWriter, pgliteLogWriter, postgresLogWriter } from './log-writer.js'
 import * as schema from './schema.js'
+import { lockDataDir } from './data-dir-lock.js'
 import { PGliteThread } from './pglite-thread.js'
 
 /** The one database type every repo function takes: both drivers speak it. */
@@ -43,11 +44,18 @@ export async function openDatabase(opts: { databaseUrl?: string | undefined; dat
     return { db, driver: 'postgres', logWriter: postgresLogWriter(db), close: () => client.end({ timeout: 5 }) }
   }
   mkdirSync(opts.dataDir, { recursive: true })
+  // PGlite belongs to one process: a second server on this directory stops here, before opening it.
+  const lock = lockDataDir(opts.dataDir)
   // On a thread of its own (pglite-thread.ts): its statements and file writes never hold the event loop.
   const client = await PGliteThread.open(`${opts.dataDir}/pglite`)
   const db = drizzlePglite({ client: client as unknown as PGlite, schema })
   await migratePglite(db, { migrationsFolder })
-  return { db: db as unknown as Db, driver: 'pglite', logWriter: pgliteLogWriter(client), close: () => client.close() }
+  return {
+    db: db as unknown as Db,
+    driver: 'pglite',
+    logWriter: pgliteLogWriter(client),
+    close: () => client.close().finally(() => lock.release()),
+  }
 }
 
 /** A cheap round trip, for health checks. */
