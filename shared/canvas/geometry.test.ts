@@ -25,6 +25,12 @@ describe('geometry', () => {
     expect(bounds([box, { x: -10, y: 100, w: 20, h: 20 }])).toEqual({ x: -10, y: 0, w: 110, h: 120 })
   })
 
+  it('bounds 200,000 boxes without overflowing the stack', () => {
+    const rects = Array.from({ length: 200_000 }, (_, i) => ({ x: (i % 1000) * 200, y: Math.floor(i / 1000) * 100, w: 160, h: 60 }))
+    rects.push({ x: -50, y: -20, w: 10, h: 10 })
+    expect(bounds(rects)).toEqual({ x: -50, y: -20, w: 999 * 200 + 160 + 50, h: 199 * 100 + 60 + 20 })
+  })
+
   it('finds a free spot for a new part instead of stacking it on another', () => {
     expect(overlaps(box, { x: 50, y: 20, w: 10, h: 10 })).toBe(true)
     expect(overlaps(box, { x: 200, y: 0, w: 10, h: 10 })).toBe(false)

@@ -30,13 +30,23 @@ export function edgeEnds(source: Rect, target: Rect): { from: Point; to: Point; 
   return { from, to, mid: { x: (from.x + to.x) / 2, y: (from.y + to.y) / 2 } }
 }
 
-/** The smallest rectangle holding all of them; null for none. */
-export function bounds(rects: Rect[]): Rect | null {
+/**
+ * The smallest rectangle holding all of them; null for none. A plain loop, never
+ * `Math.min(...rects)`: spreading a board-sized array into a call puts every element on the stack
+ * and overflows it past about 120,000 rectangles, which made every report of a big board fail.
+ */
+export function bounds(rects: readonly Rect[]): Rect | null {
   if (rects.length === 0) return null
-  const x = Math.min(...rects.map((r) => r.x))
-  const y = Math.min(...rects.map((r) => r.y))
-  const right = Math.max(...rects.map((r) => r.x + r.w))
-  const bottom = Math.max(...rects.map((r) => r.y + r.h))
+  let x = Infinity
+  let y = Infinity
+  let right = -Infinity
+  let bottom = -Infinity
+  for (const r of rects) {
+    if (r.x < x) x = r.x
+    if (r.y < y) y = r.y
+    if (r.x + r.w > right) right = r.x + r.w
+    if (r.y + r.h > bottom) bottom = r.y + r.h
+  }
   return { x, y, w: right - x, h: bottom - y }
 }
 

@@ -29,6 +29,16 @@ describe('SVG export', () => {
     expect(svg).toContain('</svg>')
   })
 
+  it('draws a board of 200,000 parts without overflowing the stack', () => {
+    // Notes with empty labels: the smallest markup per part, so the test measures stack, not memory.
+    const nodes: BoardNode[] = Array.from({ length: 200_000 }, (_, i) => ({ id: `n${i}`, kind: 'note', label: '', x: (i % 500) * 200, y: Math.floor(i / 500) * 120, w: 180, h: 100 }))
+    const edges = nodes.slice(1, 1001).map((n, i) => ({ id: `e${i}`, source: nodes[i]!.id, target: n.id, label: '' }))
+    const { svg, width, height } = boardSvg(nodes, edges)
+    expect(width).toBe(499 * 200 + 180 + 64)
+    expect(height).toBe(399 * 120 + 100 + 64)
+    expect(svg.endsWith('</g></svg>')).toBe(true)
+  })
+
   it('wraps long labels and cuts what does not fit', () => {
     expect(wrapText('one two three', 1000, 10, 2)).toEqual(['one two three'])
     const lines = wrapText('alpha beta gamma delta epsilon zeta', 60, 10, 2)

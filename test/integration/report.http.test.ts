@@ -110,4 +110,31 @@ describe(`reports (${dbKind})`, () => {
     expect((await api(env.server.url, path(created, '/report'), { token: tokens.observer })).status).toBe(403)
     expect((await api(env.server.url, path(created, '/report'))).status).toBe(401)
   })
+
+  // Past about 125,000 nodes, spreading the board into Math.min overflowed the stack, and every
+  // report of the room was a 500. The board endpoint now refuses boards anywhere near that size
+  // (DOC_LIMITS), so such a board is one recorded before the limits: it goes into the update log
+  // through the server's own store, as an earlier version would have written it, and the report
+  // loads it from there like any room nobody has open.
+  const BIG_BOARD = 150_000
+  it(`reports a board of ${BIG_BOARD.toLocaleString('en')} parts that a room recorded before boards had limits`, { timeout: 120_000 }, async () => {
+    const created = await createRoom(env.server.url)
+    const doc = new Y.Doc()
+    const updates: Uint8Array[] = []
+    doc.on('update', (u: Uint8Array) => updates.push(u))
+    for (let start = 0; start < BIG_BOARD; start += 10_000) {
+      doc.transact(() => {
+        const nodes = doc.getMap('nodes')
+        for (let i = start; i < start + 10_000; i++) nodes.set(`n${i}`, new Y.Map(Object.entries({ kind: 'note', x: (i % 400) * 200, y: Math.floor(i / 400) * 120 })))
+      })
+    }
+    doc.destroy()
+    const at = Date.now()
+    updates.forEach((bytes, i) => env.server.store.append({ roomId: created.room.id, doc: 'board', seq: i + 1, at, participantId: null, bytes }))
+    await env.server.store.flush()
+    const res = await api(env.server.url, path(created, '/report'), { token: created.tokens.interviewer })
+    expect(res.status).toBe(200)
+    expect(res.body.canvas.nodes).toBe(BIG_BOARD)
+    expect(res.body.canvas.svg).toMatch(/^<svg [^>]* width="80044" height="45044"/)
+  })
 })
