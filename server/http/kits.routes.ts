@@ -9,6 +9,7 @@ import type { Deps } from '../deps.js'
 import { newId } from '../ids.js'
 import { intParam, MAX_INT4 } from './int-param.js'
 import { jsonBody } from './json-body.js'
+import { pathParam } from './path-param.js'
 
 const summary = (k: Kit) => ({
   id: k.id,
@@ -29,7 +30,7 @@ export function kitRoutes(deps: Deps) {
     .get('/', async (c) => c.json({ kits: [...builtInKits, ...(await listCustomKits(deps.db))].map(summary) }))
     .get('/:id', async (c) => {
       const version = c.req.query('version') === undefined ? undefined : intParam(c, 'version', { min: 1, max: MAX_INT4 }, 1)
-      const id = c.req.param('id')
+      const id = pathParam(c, 'id')
       const kit = await findKit(deps.db, id, version)
       if (!kit) throw new AppError('not_found', 'no such kit')
       // A custom kit's hints and anchors are its team's rubric: only its edit token reads them.
@@ -45,7 +46,7 @@ export function kitRoutes(deps: Deps) {
       return c.json({ kit, editToken: deps.tokens.kitToken(kit.id) }, 201)
     })
     .put('/:id', async (c) => {
-      const id = c.req.param('id')
+      const id = pathParam(c, 'id')
       const current = await findKit(deps.db, id)
       if (!current) throw new AppError('not_found', 'no such kit')
       if (current.builtIn) throw new AppError('forbidden', 'built-in kits cannot be changed; create a custom kit instead')

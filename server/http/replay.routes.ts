@@ -14,6 +14,7 @@ import { getRound, listRounds } from '../db/rounds.repo.js'
 import type { Deps } from '../deps.js'
 import { httpCaller } from './caller.js'
 import { intParam, MAX_TIME_MS } from './int-param.js'
+import { pathParam } from './path-param.js'
 import { roundParam } from './round-param.js'
 
 const BUCKET = { min: 1000, max: 600_000 }
@@ -27,7 +28,7 @@ const LIMIT = { min: 1, max: 10_000 }
  */
 export function replayRoutes(deps: Deps) {
   const access = async (c: Context) => {
-    const roomId = c.req.param('id')!
+    const roomId = pathParam(c, 'id')
     const who = await httpCaller(deps, c, roomId)
     if (who.linkRole === 'observer') throw new AppError('forbidden', 'observers cannot replay an interview')
     const round = roundParam(c, who)

@@ -16,6 +16,7 @@ import { getRubricById, toRubric } from '../db/rubrics.repo.js'
 import type { Deps } from '../deps.js'
 import { rubricsSeenBy } from '../rubrics/panel.js'
 import { httpCaller } from './caller.js'
+import { pathParam } from './path-param.js'
 import { roundParam } from './round-param.js'
 
 /** `?format=md|markdown|json`, else the Accept header; JSON by default. */
@@ -36,7 +37,7 @@ function wantsMarkdown(c: Context): boolean {
  */
 export function reportRoutes(deps: Deps) {
   return new Hono().get('/:id/report', async (c) => {
-    const roomId = c.req.param('id')
+    const roomId = pathParam(c, 'id')
     const who = await httpCaller(deps, c, roomId)
     if (who.linkRole === 'observer') throw new AppError('forbidden', 'observers do not receive reports')
     const round = roundParam(c, who)

@@ -6,6 +6,7 @@ import { findQuestion, questionBank } from '../../shared/questions/bank.js'
 import { CreateRoomInput, kitFor, NewRoundInput, questionFor, type Room, type RoundSummary } from '../../shared/rooms/room.js'
 import { can, MAX_ROUNDS, Role, roleInRound } from '../../shared/rooms/roles.js'
 import { nextQuestion } from '../../shared/rooms/rounds.js'
+import { safeText } from '../../shared/text.js'
 import { initialTimer } from '../../shared/timer/timer.js'
 import type { Caller } from '../auth/access.js'
 import { LINK_LIFETIME_MS, linkToken, linkUrl, linkView } from '../auth/invite-links.js'
@@ -18,9 +19,10 @@ import { notifyPanel } from '../rubrics/panel.js'
 import { newId } from '../ids.js'
 import { httpCaller } from './caller.js'
 import { jsonBody } from './json-body.js'
+import { pathParam } from './path-param.js'
 
 const DEFAULT_KIT = 'ml-system-design'
-const NewLinkInput = z.strictObject({ role: Role, label: z.string().trim().min(1).max(60).optional() })
+const NewLinkInput = z.strictObject({ role: Role, label: safeText().trim().min(1).max(60).optional() })
 
 export function roomRoutes(deps: Deps) {
   const caller = (c: Context, roomId: string) => httpCaller(deps, c, roomId)
@@ -70,7 +72,7 @@ export function roomRoutes(deps: Deps) {
       return c.json({ room: toRoom(row.room), links, tokens }, 201)
     })
     .get('/:id', async (c) => {
-      const roomId = c.req.param('id')
+      const roomId = pathParam(c, 'id')
       const who = await caller(c, roomId)
       const row = await getRoom(deps.db, roomId)
       if (!row) throw new AppError('not_found', 'no such room')
@@ -97,7 +99,7 @@ export function roomRoutes(deps: Deps) {
       })
     })
     .post('/:id/rounds', async (c) => {
-      const roomId = c.req.param('id')
+      const roomId = pathParam(c, 'id')
       const who = await caller(c, roomId)
       if (who.role !== 'interviewer') throw new AppError('forbidden', 'only the interviewer can swap roles')
       const input = await jsonBody(c, NewRoundInput, { emptyAs: {} })
@@ -125,13 +127,13 @@ export function roomRoutes(deps: Deps) {
       return c.json({ room: toRoom(updated), timer: updated.timer }, 201)
     })
     .get('/:id/links', async (c) => {
-      const roomId = c.req.param('id')
+      const roomId = pathParam(c, 'id')
       requireInterviewer(await caller(c, roomId))
       const links = await listLinks(deps.db, roomId)
       return c.json({ links: links.map((l) => linkView(deps.tokens, deps.publicUrl, l)) })
     })
     .post('/:id/links', async (c) => {
-      const roomId = c.req.param('id')
+      const roomId = pathParam(c, 'id')
       requireInterviewer(await caller(c, roomId))
       const input = await jsonBody(c, NewLinkInput)
       const now = deps.clock()
@@ -143,9 +145,9 @@ export function roomRoutes(deps: Deps) {
       return c.json({ link: linkView(deps.tokens, deps.publicUrl, link!) }, 201)
     })
     .delete('/:id/links/:linkId', async (c) => {
-      const roomId = c.req.param('id')
+      const roomId = pathParam(c, 'id')
       requireInterviewer(await caller(c, roomId))
-      const revoked = await revokeLink(deps.db, roomId, c.req.param('linkId'), new Date(deps.clock()))
+      const revoked = await revokeLink(deps.db, roomId, pathParam(c, 'linkId'), new Date(deps.clock()))
       if (!revoked) throw new AppError('not_found', 'no such active link in this room')
       deps.revokeLink(revoked.id)
       // A panelist leaving may complete the panel: the others learn it at once.

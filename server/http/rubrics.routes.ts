@@ -10,6 +10,7 @@ import {
   RubricDraft,
   shareableFeedback,
 } from '../../shared/rubric/rubric.js'
+import { safeText } from '../../shared/text.js'
 import { type Caller, roleOf } from '../auth/access.js'
 import { namesByLink } from '../db/participants.repo.js'
 import { getRoom } from '../db/rooms.repo.js'
@@ -20,12 +21,13 @@ import { newId } from '../ids.js'
 import { notifyPanel, rubricsSeenBy } from '../rubrics/panel.js'
 import { httpCaller } from './caller.js'
 import { jsonBody } from './json-body.js'
+import { pathParam } from './path-param.js'
 import { roundParam } from './round-param.js'
 
 const SaveInput = RubricDraft.extend({
   expectedVersion: z.number().int().nonnegative().optional(),
   /** The name the interviewer goes by on the panel. */
-  name: z.string().trim().min(1).max(40).optional(),
+  name: safeText().trim().min(1).max(40).optional(),
 })
 const SubmitInput = z.strictObject({ expectedVersion: z.number().int().nonnegative().optional() })
 
@@ -37,7 +39,7 @@ export function rubricRoutes(deps: Deps) {
   const caller = (c: Context, roomId: string) => httpCaller(deps, c, roomId)
 
   const loadForInterviewer = async (c: Context) => {
-    const roomId = c.req.param('id')!
+    const roomId = pathParam(c, 'id')
     const who = await caller(c, roomId)
     const round = roundParam(c, who)
     if (roleOf(who, round) !== 'interviewer') throw new AppError('forbidden', 'rubrics are for the interviewers of this round only')
@@ -146,7 +148,7 @@ export function rubricRoutes(deps: Deps) {
       return c.json({ feedback: shareableFeedback(toRubric(mine), sharedAt.toISOString()) })
     })
     .get('/:id/feedback', async (c) => {
-      const roomId = c.req.param('id')
+      const roomId = pathParam(c, 'id')
       const who = await caller(c, roomId)
       if (who.linkRole === 'observer') throw new AppError('forbidden', 'observers do not receive feedback')
       const rounds = await listRounds(deps.db, roomId)

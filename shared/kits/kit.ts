@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { safeText } from '../text.js'
 
 export const Level = z.enum(['mid', 'senior', 'staff'])
 export type Level = z.infer<typeof Level>
@@ -8,9 +9,9 @@ export type RoomMode = z.infer<typeof RoomMode>
 
 /** What a mid-level, a senior and a staff answer to one step look like. */
 export const LevelAnchors = z.strictObject({
-  mid: z.string().min(1).max(500),
-  senior: z.string().min(1).max(500),
-  staff: z.string().min(1).max(500),
+  mid: safeText().min(1).max(500),
+  senior: safeText().min(1).max(500),
+  staff: safeText().min(1).max(500),
 })
 export type LevelAnchors = z.infer<typeof LevelAnchors>
 
@@ -22,12 +23,12 @@ export const StepKey = z
 // Strict, like every input: a misspelt field (`hint` for `hints`) is an error, not silently dropped.
 export const KitStep = z.strictObject({
   key: StepKey,
-  title: z.string().min(1).max(80),
+  title: safeText().min(1).max(80),
   minutes: z.number().int().min(1).max(180),
   /** What the candidate should cover; shown to everyone. */
-  prompts: z.array(z.string().min(1).max(300)).min(1).max(20),
+  prompts: z.array(safeText().min(1).max(300)).min(1).max(20),
   /** Follow-up questions for the interviewer; never shown to candidates or observers. */
-  hints: z.array(z.string().min(1).max(300)).max(20).default([]),
+  hints: z.array(safeText().min(1).max(300)).max(20).default([]),
   anchors: LevelAnchors,
 })
 export type KitStep = z.infer<typeof KitStep>
@@ -35,8 +36,8 @@ export type KitStep = z.infer<typeof KitStep>
 export const Kit = z.object({
   id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/),
   version: z.number().int().min(1),
-  title: z.string().min(1).max(120),
-  description: z.string().max(1000).default(''),
+  title: safeText().min(1).max(120),
+  description: safeText().max(1000).default(''),
   builtIn: z.boolean().default(false),
   steps: z
     .array(KitStep)
@@ -53,8 +54,8 @@ export function kitMinutes(kit: Pick<Kit, 'steps'>): number {
 
 /** Body of `POST /api/kits` and `PUT /api/kits/:id`: a kit without the fields the server assigns. */
 export const KitInput = z.strictObject({
-  title: z.string().trim().min(1).max(120),
-  description: z.string().max(1000).default(''),
+  title: safeText().trim().min(1).max(120),
+  description: safeText().max(1000).default(''),
   steps: Kit.shape.steps,
 })
 export type KitInput = z.infer<typeof KitInput>

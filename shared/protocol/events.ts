@@ -2,12 +2,15 @@ import { z } from 'zod'
 import type { ErrorCode } from '../errors.js'
 import type { Room } from '../rooms/room.js'
 import type { Role } from '../rooms/roles.js'
+import { storableText } from '../text.js'
 import { TimerCommand, type TimerState } from '../timer/timer.js'
 
 /** What a socket.io client sends in `auth` when it connects. */
 export const SocketAuth = z.object({
   token: z.string().min(1).max(2000),
-  name: z.string().trim().max(40).optional(),
+  // A display name, chosen when joining: a refused connection would read as a bad invite link, so
+  // what the database cannot store is replaced (U+FFFD) and shown, never refused.
+  name: z.string().trim().max(40).transform(storableText).optional(),
 })
 
 export interface Participant {

@@ -1,15 +1,16 @@
 import { z } from 'zod'
 import { Kit, Level, RoomMode, StepKey } from '../kits/kit.js'
 import type { Question } from '../questions/question.js'
+import { safeText } from '../text.js'
 import type { TimerState } from '../timer/timer.js'
 import type { Role } from './roles.js'
 
 /** Body of `POST /api/rooms`: every field optional, `{}` makes a room with the built-in kit. */
 export const CreateRoomInput = z.strictObject({
-  kitId: z.string().min(1).max(64).optional(),
-  questionId: z.string().min(1).max(64).optional(),
+  kitId: safeText().min(1).max(64).optional(),
+  questionId: safeText().min(1).max(64).optional(),
   level: Level.optional(),
-  title: z.string().trim().min(1).max(120).optional(),
+  title: safeText().trim().min(1).max(120).optional(),
   mode: RoomMode.optional(),
 })
 export type CreateRoomInput = z.infer<typeof CreateRoomInput>
@@ -44,7 +45,7 @@ export interface RoundSummary {
 }
 
 /** Body of `POST /api/rooms/:id/rounds` (swap roles): the new round's question. */
-export const NewRoundInput = z.strictObject({ questionId: z.string().min(1).max(64).optional() })
+export const NewRoundInput = z.strictObject({ questionId: safeText().min(1).max(64).optional() })
 
 /** A kit step as a role may see it: hints and rubric anchors are for interviewers only. */
 export interface StepView {

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { Level, StepKey } from '../kits/kit.js'
+import { safeText } from '../text.js'
 import { RECOMMENDATIONS, SCORES } from './scale.js'
 
 // Labels, scales and the pure rules live in scale.ts (no zod, for the web client); re-exported here.
@@ -17,7 +18,7 @@ const MAX_FEEDBACK = 20_000
 
 /** What an evidence entry points at: a canvas node, or a moment of the interview. */
 export const EvidenceLink = z.discriminatedUnion('type', [
-  z.strictObject({ type: z.literal('node'), nodeId: z.string().min(1).max(64), label: z.string().max(200).default('') }),
+  z.strictObject({ type: z.literal('node'), nodeId: safeText().min(1).max(64), label: safeText().max(200).default('') }),
   z.strictObject({
     type: z.literal('moment'),
     /** Server time (ms since epoch) of the moment. */
@@ -30,7 +31,7 @@ export type EvidenceLink = z.infer<typeof EvidenceLink>
 export const StepScore = z.strictObject({
   /** null while the interviewer has not scored the step yet. */
   score: Score.nullable().default(null),
-  evidence: z.string().max(MAX_EVIDENCE).default(''),
+  evidence: safeText().max(MAX_EVIDENCE).default(''),
   links: z.array(EvidenceLink).max(20).default([]),
 })
 export type StepScore = z.infer<typeof StepScore>
@@ -40,7 +41,7 @@ export const RubricDraft = z.strictObject({
   steps: z.record(StepKey, StepScore).default({}),
   recommendation: Recommendation.nullable().default(null),
   level: Level.nullable().default(null),
-  feedback: z.string().max(MAX_FEEDBACK).default(''),
+  feedback: safeText().max(MAX_FEEDBACK).default(''),
 })
 export type RubricDraft = z.infer<typeof RubricDraft>
 
