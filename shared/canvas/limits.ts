@@ -9,7 +9,7 @@ export const DOC_LIMITS = {
   nodes: 2_000,
   /** Keys ever set in the board's `edges` map (connections). */
   edges: 4_000,
-  /** Characters of text written into one document (notes, labels), deleted text included until it is collected. */
+  /** Characters of Y.Text written into one document (the notes), deleted text included until it is collected. */
   textChars: 1_000_000,
   /** Bytes of updates one document takes, counted from its stored state at load. */
   bytes: 32 * 1024 * 1024,
