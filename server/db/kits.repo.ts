@@ -1,5 +1,5 @@
 import { desc, eq, sql } from 'drizzle-orm'
-import { findBuiltInKit } from '../../shared/kits/index.js'
+import { findBuiltInKit, isBuiltInKitId } from '../../shared/kits/index.js'
 import type { Kit } from '../../shared/kits/kit.js'
 import type { Db } from './client.js'
 import { kits } from './schema.js'
@@ -15,8 +15,7 @@ export async function listCustomKits(db: Db): Promise<Kit[]> {
 
 /** A kit by id: built-in, or a custom one at `version` (the latest when omitted). */
 export async function findKit(db: Db, id: string, version?: number): Promise<Kit | undefined> {
-  const builtIn = findBuiltInKit(id)
-  if (builtIn) return version === undefined || version === builtIn.version ? builtIn : undefined
+  if (isBuiltInKitId(id)) return findBuiltInKit(id, version)
   const [row] = await db
     .select({ kit: kits.kit })
     .from(kits)

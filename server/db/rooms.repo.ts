@@ -1,10 +1,13 @@
 import { and, eq, sql } from 'drizzle-orm'
+import { findBuiltInKit, isBuiltInKitId } from '../../shared/kits/index.js'
+import type { Kit } from '../../shared/kits/kit.js'
 import type { Room } from '../../shared/rooms/room.js'
 import type { TimerState } from '../../shared/timer/timer.js'
 import type { Db } from './client.js'
-import { roomEvents, roomRounds, rooms } from './schema.js'
+import { kits, roomEvents, roomRounds, rooms } from './schema.js'
 
-export type RoomRow = typeof rooms.$inferSelect
+/** A room as stored, with the kit version it references. */
+export type RoomRow = typeof rooms.$inferSelect & { kit: Kit }
 
 export function toRoom(row: RoomRow): Room {
   return {
@@ -13,7 +16,7 @@ export function toRoom(row: RoomRow): Room {
     mode: row.mode,
     level: row.level,
     kitId: row.kitId,
-    kitVersion: row.kit.version,
+    kitVersion: row.kitVersion,
     questionId: row.questionId,
     round: row.round,
     createdAt: row.createdAt.toISOString(),
@@ -21,14 +24,30 @@ export function toRoom(row: RoomRow): Room {
   }
 }
 
-export async function insertRoom(db: Db, row: typeof rooms.$inferInsert): Promise<RoomRow> {
-  const [created] = await db.insert(rooms).values(row).returning()
-  return created!
+/** Stores a room made with `kit` (its id and version; the kit itself stays where it is). */
+export async function insertRoom(db: Db, row: Omit<typeof rooms.$inferInsert, 'kitId' | 'kitVersion'>, kit: Kit): Promise<RoomRow> {
+  const [created] = await db
+    .insert(rooms)
+    .values({ ...row, kitId: kit.id, kitVersion: kit.version })
+    .returning()
+  return { ...created!, kit }
 }
 
+/**
+ * A room with the kit version it was made with: a built-in one from shared/kits, a custom one
+ * from its `kits` row, read in the same query.
+ */
 export async function getRoom(db: Db, id: string): Promise<RoomRow | undefined> {
-  const [row] = await db.select().from(rooms).where(eq(rooms.id, id))
-  return row
+  const [row] = await db
+    .select({ room: rooms, kit: kits.kit })
+    .from(rooms)
+    .leftJoin(kits, and(eq(kits.id, rooms.kitId), eq(kits.version, rooms.kitVersion)))
+    .where(eq(rooms.id, id))
+  if (!row) return undefined
+  const kit = isBuiltInKitId(row.room.kitId) ? findBuiltInKit(row.room.kitId, row.room.kitVersion) : row.kit
+  // Kit versions are never deleted, and built-in ones stay in the code: this is a broken deployment.
+  if (!kit) throw new Error(`room ${id} references kit ${row.room.kitId} v${row.room.kitVersion}, which does not exist`)
+  return { ...row.room, kit }
 }
 
 /**

@@ -12,8 +12,12 @@ export const rooms = pgTable('rooms', {
   mode: text('mode', { enum: ['peer', 'panel'] }).notNull(),
   level: text('level', { enum: ['mid', 'senior', 'staff'] }).notNull(),
   kitId: text('kit_id').notNull(),
-  /** The kit as it was when the room was made: a room never changes kit under its interviewers. */
-  kit: jsonb('kit').$type<Kit>().notNull(),
+  /**
+   * The version of the kit the room was made with: a room never changes kit under its
+   * interviewers. Kit versions never change once published (custom ones are rows of `kits`,
+   * built-in ones live in shared/kits), so the room references one instead of copying it.
+   */
+  kitVersion: integer('kit_version').notNull(),
   questionId: text('question_id'),
   /** The current round: a peer swap starts round 2 with the roles exchanged. */
   round: integer('round').notNull().default(1),

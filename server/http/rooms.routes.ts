@@ -47,18 +47,21 @@ export function roomRoutes(deps: Deps) {
       const now = deps.clock()
       const roomId = newId(10)
       const row = await deps.db.transaction(async (tx) => {
-        const room = await insertRoom(tx, {
-          id: roomId,
-          title: input.title ?? question?.title ?? 'ML system design interview',
-          mode: input.mode ?? 'peer',
-          level: input.level ?? 'senior',
-          kitId: kit.id,
+        // The room references the kit version (kitId, kitVersion); it no longer copies the kit.
+        const room = await insertRoom(
+          tx,
+          {
+            id: roomId,
+            title: input.title ?? question?.title ?? 'ML system design interview',
+            mode: input.mode ?? 'peer',
+            level: input.level ?? 'senior',
+            questionId: question?.id ?? null,
+            timer: initialTimer(kit.steps),
+            timerVersion: 0,
+            createdAt: new Date(now),
+          },
           kit,
-          questionId: question?.id ?? null,
-          timer: initialTimer(kit.steps),
-          timerVersion: 0,
-          createdAt: new Date(now),
-        })
+        )
         await insertRound(tx, { roomId, round: 1, questionId: question?.id ?? null, startedAt: new Date(now) })
         const expiresAt = new Date(now + LINK_LIFETIME_MS)
         const links = await insertLinks(

@@ -1,6 +1,7 @@
+import { createHash } from 'node:crypto'
 import { describe, it, expect } from 'vitest'
 import { Kit, kitIdFor, kitMinutes } from './kit.js'
-import { builtInKits, findBuiltInKit } from './index.js'
+import { builtInKits, builtInKitVersions, findBuiltInKit, isBuiltInKitId } from './index.js'
 import { mlSystemDesignKit } from './ml-system-design.js'
 import { Question } from '../questions/question.js'
 import { findQuestion, questionBank } from '../questions/bank.js'
@@ -51,6 +52,27 @@ describe('built-in kits', () => {
 
   it('finding an unknown kit returns undefined', () => {
     expect(findBuiltInKit('no-such-kit')).toBeUndefined()
+    expect(isBuiltInKitId('no-such-kit')).toBe(false)
+  })
+
+  it('finds a built-in kit at a version it shipped, and nothing at one it never did', () => {
+    expect(findBuiltInKit('ml-system-design', 1)).toBe(findBuiltInKit('ml-system-design'))
+    expect(findBuiltInKit('ml-system-design', 2)).toBeUndefined()
+    expect(isBuiltInKitId('ml-system-design')).toBe(true)
+  })
+
+  // Rooms reference a built-in kit by id and version (they no longer copy it): a shipped version
+  // must read the same for ever. An edit changes its fingerprint here; ship it as the next version
+  // beside the old one instead, and add that version's fingerprint.
+  it('a shipped version of a built-in kit is never edited', () => {
+    const shipped: Record<string, string> = {
+      'ml-system-design@1': 'e63672c85b613569a8ed65ab8a4303c0de0b3672663dcc58bc5d22f78e493533',
+    }
+    for (const kit of builtInKitVersions) {
+      const fingerprint = createHash('sha256').update(JSON.stringify(kit)).digest('hex')
+      expect(fingerprint, `${kit.id} v${kit.version} changed: ship the change as v${kit.version + 1}`).toBe(shipped[`${kit.id}@${kit.version}`])
+    }
+    expect(builtInKitVersions).toHaveLength(Object.keys(shipped).length)
   })
 
   it('a kit whose step keys repeat is rejected', () => {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { eq } from 'drizzle-orm'
+import { eq, sql } from 'drizzle-orm'
 import { kits } from '../../server/db/schema.js'
 import { api, createRoom } from '../helpers/clients.js'
 import { dbKind, startTestServer, type TestServer } from '../helpers/server.js'
@@ -262,6 +262,28 @@ describe(`custom kits over HTTP (${dbKind})`, () => {
       const builtInPut = (body: unknown) => api(server.url, `/api/rooms/${builtIn.room.id}/rubrics/mine`, { token: builtIn.tokens.interviewer, method: 'PUT', body })
       expectError(await builtInPut({ steps: { scope: { score: 2 } } }), 400, 'invalid')
       expect((await builtInPut({ steps: { clarify: { score: 2 } } })).status).toBe(200)
+    })
+
+    it('a room row references its kit by id and version and holds no copy of it; the room still reports that kit', async () => {
+      const { kit, editToken } = await createKit('Referenced kit', ['scope', 'design'])
+      const custom = await createRoom(server.url, { kitId: kit.id })
+      const builtIn = await createRoom(server.url)
+      expect((await putKit(kit.id, kitBody('Referenced kit v2', ['scope', 'serving']), editToken)).status).toBe(200)
+      for (const [created, kitId, full] of [
+        [custom, kit.id, (await api(server.url, `/api/kits/${kit.id}?version=1`, { token: editToken })).body.kit],
+        [builtIn, 'ml-system-design', (await api(server.url, '/api/kits/ml-system-design')).body.kit],
+      ] as const) {
+        // The whole row as the database holds it: its columns, and its size on disk.
+        const result: any = await server.deps.db.execute(sql`select to_jsonb(r) as "row", pg_column_size(r.*) as "bytes" from rooms r where r.id = ${created.room.id}`)
+        const [stored] = Array.isArray(result) ? result : result.rows
+        expect(stored.row).not.toHaveProperty('kit')
+        expect(stored.row).toMatchObject({ kit_id: kitId, kit_version: 1 })
+        // The built-in kit alone was 8.5 kB in every row; what is left is the title, the timer and a few ids.
+        expect(Number(stored.bytes)).toBeLessThan(1024)
+        const room = (await api(server.url, `/api/rooms/${created.room.id}`, { token: created.tokens.interviewer })).body
+        expect(room.room).toMatchObject({ kitId, kitVersion: 1 })
+        expect(room.kit).toEqual(full)
+      }
     })
 
     it('a room made with version 1 still takes version 1 rubric keys after the kit changes', async () => {
