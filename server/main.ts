@@ -1,5 +1,6 @@
 import { ConfigError, loadConfig } from './config.js'
 import { DataDirLockedError } from './db/data-dir-lock.js'
+import { createLogger } from './log.js'
 import { startServer } from './server.js'
 
 const SHUTDOWN_DEADLINE_MS = 10_000
@@ -15,9 +16,16 @@ try {
   throw err
 }
 
+const log = createLogger(config.LOG_LEVEL)
+// A promise someone forgot to await (a library's publish to a Redis that is down, say) is a bug to
+// log, not a reason to drop every room this node serves.
+process.on('unhandledRejection', (reason) => {
+  log.error('unhandled rejection', { error: reason instanceof Error ? (reason.stack ?? reason.message) : String(reason) })
+})
+
 let server
 try {
-  server = await startServer(config)
+  server = await startServer(config, { log })
 } catch (err) {
   if (err instanceof DataDirLockedError) {
     process.stderr.write(`stepwise: ${err.message}\n`)

@@ -1,34 +1,51 @@
 import { createAdapter } from '@socket.io/redis-adapter'
-import { Redis } from 'ioredis'
+import { Redis, type RedisOptions } from 'ioredis'
 import type { Logger } from '../log.js'
 
 const REVOKE_CHANNEL = 'stepwise:revoke'
+/** A health check answers within this even when Redis hangs. */
+const PING_TIMEOUT_MS = 1000
+
+/**
+ * While Redis is down a command fails at once instead of waiting in ioredis's offline queue: a
+ * broadcast to other nodes cannot reach them anyway, and presence falls back to this node's
+ * sockets (socket.ts) instead of stalling every new connection for seconds. ioredis keeps
+ * reconnecting (at most 2 s apart) and resubscribes by itself once Redis is back.
+ */
+const OPTIONS: RedisOptions = { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 1 }
 
 /**
  * Redis for several nodes serving the same rooms: the socket.io adapter (presence and timer
  * broadcasts reach sockets on every node) and revocations (a revoked link closes everywhere).
+ * No Redis failure may stop the node: Redis only carries what other nodes should hear.
  */
 export async function connectRedis(url: string, log: Logger) {
-  const options = { lazyConnect: true, maxRetriesPerRequest: 3 }
-  const pub = new Redis(url, options)
-  const sub = new Redis(url, options)
-  for (const client of [pub, sub]) client.on('error', (err) => log.warn('redis error', { error: String(err) }))
-  await Promise.all([pub.connect(), sub.connect()])
+  const pub = new Redis(url, OPTIONS)
+  const sub = new Redis(url, OPTIONS)
+  // The adapter subscribes on `sub`; this connection carries our own channels.
+  const events = new Redis(url, OPTIONS)
+  for (const [name, client] of [['pub', pub], ['sub', sub], ['events', events]] as const) watch(name, client, log)
+  await Promise.all([pub.connect(), sub.connect(), events.connect()])
   const revokeListeners: ((linkId: string) => void)[] = []
-  // The adapter subscribes on its own duplicate; this connection carries our own channels.
-  const events = sub.duplicate()
-  events.on('error', (err) => log.warn('redis error', { error: String(err) }))
   await events.subscribe(REVOKE_CHANNEL)
   events.on('message', (channel, message) => {
     if (channel === REVOKE_CHANNEL) for (const listener of revokeListeners) listener(message)
   })
   return {
-    socketIoAdapter: () => createAdapter(pub, sub),
+    socketIoAdapter: () =>
+      createAdapter(neverRejecting(pub, ['publish'], log), neverRejecting(sub, ['subscribe', 'psubscribe', 'unsubscribe', 'punsubscribe'], log)),
     async healthy(): Promise<boolean> {
+      if (pub.status !== 'ready') return false
+      let timer: NodeJS.Timeout | undefined
+      const timeout = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), PING_TIMEOUT_MS)))
+      const ping = pub.ping().then(
+        (reply) => reply === 'PONG',
+        () => false,
+      )
       try {
-        return (await pub.ping()) === 'PONG'
-      } catch {
-        return false
+        return await Promise.race([ping, timeout])
+      } finally {
+        clearTimeout(timer)
       }
     },
     publishRevoke(linkId: string): void {
@@ -38,7 +55,51 @@ export async function connectRedis(url: string, log: Logger) {
       revokeListeners.push(listener)
     },
     async close(): Promise<void> {
-      await Promise.allSettled([pub.quit(), sub.quit(), events.quit()])
+      // quit() waits for replies to what was sent; a client still reconnecting just stops.
+      await Promise.allSettled([pub, sub, events].map((c) => (c.status === 'ready' ? c.quit() : c.disconnect())))
     },
   }
+}
+
+/** One line when a connection goes down and one when it is back, not one per reconnect attempt. */
+function watch(name: string, client: Redis, log: Logger): void {
+  let down = false
+  client.on('error', (err) => {
+    if (down) return
+    down = true
+    log.warn('redis unavailable', { client: name, error: String(err) })
+  })
+  client.on('ready', () => {
+    if (!down) return
+    down = false
+    log.info('redis back', { client: name })
+  })
+}
+
+/**
+ * The socket.io adapter calls Redis without awaiting: every broadcast and request to other nodes
+ * publishes, and closing unsubscribes. With Redis down each would be an unhandled rejection, which
+ * stops Node. Give it a view of the client whose `methods` log the failure (once per outage: a
+ * busy room broadcasts many times a second) and resolve; every other command is untouched.
+ */
+function neverRejecting(client: Redis, methods: readonly string[], log: Logger): Redis {
+  let failing = false
+  const wrapped = new Map<PropertyKey, unknown>()
+  for (const name of methods) {
+    const call = (client as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>)[name]!.bind(client)
+    wrapped.set(name, (...args: unknown[]) =>
+      call(...args).then(
+        (reply) => {
+          failing = false
+          return reply
+        },
+        (err) => {
+          if (!failing) log.warn('redis command failed; other nodes miss broadcasts until it is back', { command: name, error: String(err) })
+          failing = true
+          return undefined
+        },
+      ),
+    )
+  }
+  return new Proxy(client, { get: (target, prop) => (wrapped.has(prop) ? wrapped.get(prop) : Reflect.get(target, prop, target)) })
 }

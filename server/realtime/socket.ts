@@ -65,9 +65,31 @@ export function attachSocketIo(httpServer: HttpServer, deps: Deps, adapter?: Par
     }
   })
 
+  /**
+   * The room's sockets on every node. Asking the other nodes goes through Redis: while it is down,
+   * this node's own sockets are the best answer, and far better than a failed connection.
+   */
+  let othersUnreachable = false
+  const socketsIn = (roomId: string) =>
+    io
+      .in(roomId)
+      .fetchSockets()
+      .then(
+        (sockets) => {
+          othersUnreachable = false
+          return sockets
+        },
+        (err) => {
+          // Once per outage, not once per connection.
+          if (!othersUnreachable) deps.log.warn("other nodes unreachable; presence from this node's sockets only", { error: String(err) })
+          othersUnreachable = true
+          return io.local.in(roomId).fetchSockets()
+        },
+      )
+
   /** Everyone in the room with the role they play in the room's current round. */
   const participantsOf = async (room: Pick<RoomRow, 'id' | 'round' | 'mode'>) => {
-    const sockets = await io.in(room.id).fetchSockets()
+    const sockets = await socketsIn(room.id)
     const withRoles = sockets.map((s) => ({
       socket: s,
       participant: { ...s.data.participant, role: roleInRound(s.data.linkRole, room.round, room.mode) },
@@ -82,7 +104,19 @@ export function attachSocketIo(httpServer: HttpServer, deps: Deps, adapter?: Par
     io.to(roomId).emit('presence', { participants: (await participantsOf(room)).map((p) => p.participant) })
   }
 
-  io.on('connection', async (socket: RoomSocket) => {
+  /** Joins the socket to its room and sends it the room's state; tells the others it arrived. */
+  const greet = async (socket: RoomSocket) => {
+    const { roomId, participant } = socket.data
+    await socket.join(roomId)
+    const row = await getRoom(deps.db, roomId)
+    if (!row || !socket.connected) return
+    const participants = (await participantsOf(row)).map((p) => p.participant)
+    const you = participants.find((p) => p.id === participant.id) ?? participant
+    socket.emit('room:state', { room: toRoom(row), participants, timer: row.timer, serverNow: deps.clock(), you })
+    socket.to(roomId).emit('presence', { participants })
+  }
+
+  io.on('connection', (socket: RoomSocket) => {
     const { roomId, linkId, participant } = socket.data
     const unregister = deps.sessions.add(linkId, () => {
       socket.emit('revoked', { message: 'this invite link has been revoked' })
@@ -93,16 +127,12 @@ export function attachSocketIo(httpServer: HttpServer, deps: Deps, adapter?: Par
       await markLeft(deps.db, participant.id, new Date(deps.clock())).catch((err) =>
         deps.log.warn('could not record a leave', { error: String(err) }),
       )
-      await broadcastPresence(roomId).catch(() => {})
+      await broadcastPresence(roomId).catch((err) => deps.log.warn('could not announce a leave', { room: roomId, error: String(err) }))
     })
     registerTimerHandlers(io, socket, deps)
-    await socket.join(roomId)
-    const row = await getRoom(deps.db, roomId)
-    if (!row || !socket.connected) return
-    const participants = (await participantsOf(row)).map((p) => p.participant)
-    const you = participants.find((p) => p.id === participant.id) ?? participant
-    socket.emit('room:state', { room: toRoom(row), participants, timer: row.timer, serverNow: deps.clock(), you })
-    socket.to(roomId).emit('presence', { participants })
+    // An event handler's rejection is nobody's to catch: it would stop the node. A socket that
+    // could not be greeted (the database failing) stays joined and gets the room's next broadcast.
+    greet(socket).catch((err) => deps.log.warn('could not greet a socket', { room: roomId, error: String(err) }))
   })
 
   const notifier: RealtimeNotifier = {
@@ -119,7 +149,7 @@ export function attachSocketIo(httpServer: HttpServer, deps: Deps, adapter?: Par
     async toInterviewers(roomId, round, event, payload) {
       const row = await getRoom(deps.db, roomId)
       if (!row) return
-      for (const s of await io.in(roomId).fetchSockets()) {
+      for (const s of await socketsIn(roomId)) {
         if (roleInRound(s.data.linkRole, round, row.mode) === 'interviewer') s.emit(event, payload)
       }
     },
