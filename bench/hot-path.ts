@@ -12,6 +12,7 @@ import * as syncProtocol from 'y-protocols/sync'
 import * as Y from 'yjs'
 import type { DocStore } from '../server/collab/doc-store.js'
 import { type DocConnection, LiveDoc } from '../server/collab/live-doc.js'
+import { checkUpdate } from '../server/collab/update-check.js'
 import { createPgDocStore } from '../server/collab/pg-doc-store.js'
 import { loadConfig } from '../server/config.js'
 import { openDatabase } from '../server/db/client.js'
@@ -106,9 +107,54 @@ function reference(messages: Uint8Array[]) {
   console.log(`reference-like: ${(us / messages.length).toFixed(2)} µs/update`)
 }
 
+/**
+ * What the integrity check costs on its own: the same stream applied with and without
+ * checkUpdate in front (and, for comparison, with the full Y.decodeUpdate the server ran before).
+ */
+function checkCost(messages: Uint8Array[]) {
+  const updates = messages.map((m) => {
+    let pos = 2
+    let len = 0
+    let shift = 0
+    for (;;) {
+      const b = m[pos++]!
+      len |= (b & 0x7f) << shift
+      if (b < 0x80) break
+      shift += 7
+    }
+    return m.subarray(pos, pos + len)
+  })
+  const run = (before: (doc: Y.Doc, u: Uint8Array) => void) => {
+    const doc = new Y.Doc()
+    const { us } = cpu(() => {
+      for (const u of updates) {
+        before(doc, u)
+        Y.applyUpdate(doc, u)
+      }
+    })
+    doc.destroy()
+    return us / updates.length
+  }
+  // Warm up all three, then measure each twice and keep the lower (JIT and GC noise).
+  const variants = {
+    apply: () => {},
+    check: (doc: Y.Doc, u: Uint8Array) => {
+      if (checkUpdate(doc, u).kind !== 'complete') throw new Error('a real update was not complete')
+    },
+    decodeUpdate: (_doc: Y.Doc, u: Uint8Array) => void Y.decodeUpdate(u),
+  }
+  for (const v of Object.values(variants)) run(v)
+  const best = (v: (doc: Y.Doc, u: Uint8Array) => void) => Math.min(run(v), run(v))
+  const apply = best(variants.apply)
+  const check = best(variants.check) - apply
+  const decode = best(variants.decodeUpdate) - apply
+  console.log(`checkUpdate: ${check.toFixed(2)} µs/update over apply alone (${apply.toFixed(2)} µs); Y.decodeUpdate, the check before: ${decode.toFixed(2)} µs`)
+}
+
 const messages = makeMessages()
 console.log(`${messages.length} update messages, ${(messages.reduce((s, m) => s + m.length, 0) / messages.length).toFixed(1)} bytes on average`)
 reference(messages)
+checkCost(messages)
 await stepwise(messages, nullStore, 'stepwise, no log')
 const dir = mkdtempSync(join(tmpdir(), 'stepwise-hot-'))
 const database = await openDatabase({ dataDir: dir })

@@ -43,12 +43,6 @@ const TYPE_REFS = 7
 const XML_ELEMENT = 3
 const XML_HOOK = 5
 
-/** Where a parent or origin points: `client`, `clock`. */
-interface Ref {
-  client: number
-  clock: number
-}
-
 /**
  * Reads a v1 update once, without building any Yjs object, and decides whether the document can
  * take all of it. The rules are Yjs' own (integrateStructs, Item.getMissing, readAndApplyDeleteSet):
@@ -68,25 +62,23 @@ export function checkUpdate(doc: Y.Doc, update: Uint8Array): UpdateVerdict {
   let undecided = false
   /** The first thing found missing; the rest is still read, so a malformed update is refused as such. */
   let missing: string | null = null
-  /** Per client in this update: how far its structs reach (contiguously from the document's clock). */
-  const reach = new Map<number, number>()
-  /** Other-client references not in the document: resolved against `reach` once every group is read. */
-  const foreign: Ref[] = []
+  /** Per client of this update (few: usually one), how far its structs reach from the document's clock. */
+  const reachClients: number[] = []
+  const reachEnds: number[] = []
+  /** Other clients' references the document lacks, as client, clock pairs: checked once all groups are read. */
+  let foreign: number[] | null = null
   /** Keys this update adds to the board's maps, so a key set twice counts once. */
   let nodeKeys: Set<string> | null = null
   let edgeKeys: Set<string> | null = null
-  const nodes = doc.share.get('nodes')
-  const edges = doc.share.get('edges')
   try {
     const groups = decoding.readVarUint(d)
     for (let g = 0; g < groups; g++) {
       const structs = decoding.readVarUint(d)
       const client = decoding.readVarUint(d)
       let clock = decoding.readVarUint(d)
-      if (reach.has(client)) throw new InvalidUpdate(`client ${client} appears twice`)
-      const known = Y.getState(store, client)
-      let end = known
+      if (reachClients.includes(client)) throw new InvalidUpdate(`client ${client} appears twice`)
       if (structs === 0) throw new InvalidUpdate('empty struct group')
+      let end = Y.getState(store, client)
       for (let i = 0; i < structs; i++) {
         const info = decoding.readUint8(d)
         const ref = info & CONTENT
@@ -98,29 +90,24 @@ export function checkUpdate(doc: Y.Doc, update: Uint8Array): UpdateVerdict {
           clock += len
           continue
         }
-        // An item: its references, then its content.
-        const needs = (id: Ref) => {
-          if (id.client === client) {
-            if (id.clock >= clock) throw new InvalidUpdate(`struct ${client}:${clock} refers to its own future ${id.clock}`)
-          } else if (id.clock >= Y.getState(store, id.client)) {
-            foreign.push(id)
-          }
-        }
-        let parentKey: string | null = null
-        if (info & HAS_ORIGIN) needs(readId(d))
-        if (info & HAS_RIGHT_ORIGIN) needs(readId(d))
+        // An item: its references (arguments are read left to right), then its content.
+        if (info & HAS_ORIGIN) foreign = refer(store, client, clock, decoding.readVarUint(d), decoding.readVarUint(d), foreign)
+        if (info & HAS_RIGHT_ORIGIN) foreign = refer(store, client, clock, decoding.readVarUint(d), decoding.readVarUint(d), foreign)
         if ((info & (HAS_ORIGIN | HAS_RIGHT_ORIGIN)) === 0) {
+          let parentKey: string | null = null
           if (decoding.readVarUint(d) === 1) parentKey = decoding.readVarString(d)
-          else needs(readId(d))
-          const sub = info & HAS_PARENT_SUB ? decoding.readVarString(d) : null
-          // A key set with no origin is a key the map may not have yet (setting an existing key
-          // names the previous value as origin): count it against the board limits.
-          if (sub !== null && parentKey === 'nodes' && !mapHas(nodes, sub) && !(nodeKeys ??= new Set()).has(sub)) {
-            nodeKeys.add(sub)
-            newNodes++
-          } else if (sub !== null && parentKey === 'edges' && !mapHas(edges, sub) && !(edgeKeys ??= new Set()).has(sub)) {
-            edgeKeys.add(sub)
-            newEdges++
+          else foreign = refer(store, client, clock, decoding.readVarUint(d), decoding.readVarUint(d), foreign)
+          if (info & HAS_PARENT_SUB) {
+            const sub = decoding.readVarString(d)
+            // A key set with no origin is a key the map may not have yet (setting an existing key
+            // names the previous value as origin): count it against the board limits.
+            if (parentKey === 'nodes' && !mapHas(doc, 'nodes', sub) && !(nodeKeys ??= new Set()).has(sub)) {
+              nodeKeys.add(sub)
+              newNodes++
+            } else if (parentKey === 'edges' && !mapHas(doc, 'edges', sub) && !(edgeKeys ??= new Set()).has(sub)) {
+              edgeKeys.add(sub)
+              newEdges++
+            }
           }
         }
         const len = readContent(d, ref)
@@ -128,19 +115,23 @@ export function checkUpdate(doc: Y.Doc, update: Uint8Array): UpdateVerdict {
         end = Math.max(end, clock + len)
         clock += len
       }
-      reach.set(client, end)
+      reachClients.push(client)
+      reachEnds.push(end)
     }
-    for (const id of foreign) {
-      if (id.clock >= (reach.get(id.client) ?? 0)) missing ??= `refers to ${id.client}:${id.clock}, which the document does not have`
-      // Inside this update, on another client's structs: Yjs' stack decides the order.
-      else undecided = true
+    if (foreign !== null) {
+      for (let i = 0; i < foreign.length; i += 2) {
+        const [client, clock] = [foreign[i]!, foreign[i + 1]!]
+        if (clock >= reachOf(store, reachClients, reachEnds, client)) missing ??= `refers to ${client}:${clock}, which the document does not have`
+        // Inside this update, on another client's structs: Yjs' stack decides the order.
+        else undecided = true
+      }
     }
     // The delete set: every range must lie inside what the document has once the structs are in.
     const clients = decoding.readVarUint(d)
     for (let c = 0; c < clients; c++) {
       const client = decoding.readVarUint(d)
       const ranges = decoding.readVarUint(d)
-      const has = reach.get(client) ?? Y.getState(store, client)
+      const has = reachOf(store, reachClients, reachEnds, client)
       for (let r = 0; r < ranges; r++) {
         const clock = decoding.readVarUint(d)
         const len = decoding.readVarUint(d)
@@ -153,6 +144,27 @@ export function checkUpdate(doc: Y.Doc, update: Uint8Array): UpdateVerdict {
   }
   if (missing !== null) return { kind: 'missing', reason: missing }
   return { kind: undecided ? 'undecided' : 'complete', adds: { nodes: newNodes, edges: newEdges, textChars } }
+}
+
+/** How far the document will reach for `client` once the update's structs are in. */
+function reachOf(store: Y.Doc['store'], clients: number[], ends: number[], client: number): number {
+  const at = clients.indexOf(client)
+  return at < 0 ? Y.getState(store, client) : ends[at]!
+}
+
+/**
+ * Checks one reference of struct `client:clock`. One of its own client must come before it; one
+ * of another client the document lacks is kept in `foreign` (returned, made on first use).
+ */
+function refer(store: Y.Doc['store'], client: number, clock: number, refClient: number, refClock: number, foreign: number[] | null): number[] | null {
+  if (refClient === client) {
+    if (refClock >= clock) throw new InvalidUpdate(`struct ${client}:${clock} refers to its own future ${refClock}`)
+    return foreign
+  }
+  if (refClock < Y.getState(store, refClient)) return foreign
+  const out = foreign ?? []
+  out.push(refClient, refClock)
+  return out
 }
 
 /**
@@ -170,12 +182,6 @@ export function integratesWhole(doc: Y.Doc, update: Uint8Array): boolean {
   } finally {
     scratch.destroy()
   }
-}
-
-function readId(d: decoding.Decoder): Ref {
-  const client = decoding.readVarUint(d)
-  const clock = decoding.readVarUint(d)
-  return { client, clock }
 }
 
 /** A positive length: Yjs never encodes an empty struct, and one would break its clock arithmetic. */
@@ -234,7 +240,6 @@ function readContent(d: decoding.Decoder, ref: number): number {
   }
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-function mapHas(type: Y.AbstractType<any> | undefined, key: string): boolean {
-  return type !== undefined && type._map.has(key)
+function mapHas(doc: Y.Doc, name: string, key: string): boolean {
+  return doc.share.get(name)?._map.has(key) ?? false
 }
