@@ -17,6 +17,9 @@ describe('problemFor', () => {
     expect(problemFor({ closeCode: 4401, message: 'invite link revoked' }).kind).toBe('revoked')
     expect(problemFor({ closeCode: 4403 }).kind).toBe('forbidden')
     expect(problemFor({ closeCode: 4404 }).kind).toBe('not-found')
+    // A document refused a change whole: past its limits, or bytes the server could not read.
+    expect(problemFor({ closeCode: 4413, message: 'this document has reached its limit of 2000 parts' }).kind).toBe('board-full')
+    expect(problemFor({ closeCode: 4400 }).kind).toBe('refused')
   })
 
   it('always has words for a person', () => {

@@ -1,5 +1,7 @@
+import { DOC_LIMITS } from '../../../../shared/canvas/limits.js'
+
 /** Why a room cannot be shown: each gets its own full-page message. */
-export type ProblemKind = 'missing-token' | 'unauthorized' | 'revoked' | 'expired' | 'forbidden' | 'not-found' | 'unreachable'
+export type ProblemKind = 'missing-token' | 'unauthorized' | 'revoked' | 'expired' | 'forbidden' | 'not-found' | 'board-full' | 'refused' | 'unreachable'
 
 export interface Problem {
   kind: ProblemKind
@@ -32,6 +34,14 @@ const TEXT: Record<ProblemKind, Omit<Problem, 'kind'>> = {
     title: 'There is no such room',
     body: 'The room may have been deleted, or the address is mistyped. Check the link, or create a new room.',
   },
+  'board-full': {
+    title: 'This board is full',
+    body: `Your last change would have taken it past what one board holds (${DOC_LIMITS.nodes.toLocaleString('en')} parts, ${DOC_LIMITS.edges.toLocaleString('en')} connections, ${DOC_LIMITS.textChars.toLocaleString('en')} characters of notes), so it was not saved. Reload the page to carry on from what was saved.`,
+  },
+  refused: {
+    title: 'A change could not be saved',
+    body: 'The server could not read a change this page sent, so it kept none of it. Reload the page to carry on from what was saved; everything else you wrote is there.',
+  },
   unreachable: {
     title: 'Cannot reach Stepwise',
     body: 'The server did not answer. Check your connection; the page will work again once the server is reachable.',
@@ -39,7 +49,7 @@ const TEXT: Record<ProblemKind, Omit<Problem, 'kind'>> = {
 }
 
 /**
- * Maps an HTTP status, error code or Yjs close code (4401/4403/4404) and the server's message to
+ * Maps an HTTP status, error code or Yjs close code (4400/4401/4403/4404/4413) and the server's message to
  * a problem. The message tells a revoked or expired link apart from a merely wrong one.
  */
 export function problemFor(signal: { status?: number; code?: string; closeCode?: number; message?: string }): Problem {
@@ -49,7 +59,9 @@ export function problemFor(signal: { status?: number; code?: string; closeCode?:
   else if (signal.status === 404 || signal.code === 'not_found' || signal.closeCode === 4404) kind = 'not-found'
   else if (signal.status === 401 || signal.code === 'unauthorized' || signal.closeCode === 4401) {
     kind = message.includes('revoked') ? 'revoked' : message.includes('expired') ? 'expired' : 'unauthorized'
-  } else kind = 'unreachable'
+  } else if (signal.closeCode === 4413) kind = 'board-full'
+  else if (signal.closeCode === 4400) kind = 'refused'
+  else kind = 'unreachable'
   return { kind, ...TEXT[kind] }
 }
 
