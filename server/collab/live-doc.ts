@@ -18,6 +18,23 @@ import { checkUpdate, integratesWhole, InvalidUpdate, type UpdateVerdict } from 
  */
 export class MissingDependency extends Error {}
 
+/** Updates a socket may send per minute that only a scratch copy of the document can decide. */
+const SCRATCH_CHECKS_PER_MINUTE = 20
+
+/** At most `max` uses per socket in any window of `windowMs` (fixed windows, kept with the socket). */
+class PerSocketBudget {
+  readonly #used = new WeakMap<object, { since: number; n: number }>()
+  constructor(
+    private readonly max: number,
+    private readonly windowMs: number,
+  ) {}
+  take(socket: object, now: number): boolean {
+    let entry = this.#used.get(socket)
+    if (!entry || now - entry.since >= this.windowMs) this.#used.set(socket, (entry = { since: now, n: 0 }))
+    return ++entry.n <= this.max
+  }
+}
+
 /** y-websocket message types. */
 export const MESSAGE_SYNC = 0
 export const MESSAGE_AWARENESS = 1
@@ -48,6 +65,7 @@ export class LiveDoc {
   /** Set by the afterTransaction hook: did the last applied update change anything? */
   #changed = false
   readonly #usage: DocUsage
+  readonly #scratchBudget = new PerSocketBudget(SCRATCH_CHECKS_PER_MINUTE, 60_000)
   /** Which socket owns each awareness client id (awareness-guard.ts). */
   readonly #owners = new Map<number, DocConnection>()
 
@@ -159,8 +177,10 @@ export class LiveDoc {
       throw new AppError('invalid', err instanceof InvalidUpdate ? err.message : 'update does not decode')
     }
     if (verdict.kind === 'missing') throw new MissingDependency(verdict.reason)
-    if (verdict.kind === 'undecided' && !integratesWhole(this.ydoc, update)) {
-      throw new MissingDependency('the update does not integrate whole')
+    if (verdict.kind === 'undecided') {
+      // A full check copies the document: a socket gets a few a minute (a resync needs one).
+      if (!this.#scratchBudget.take(conn, this.clock())) throw new MissingDependency('too many updates that need a full check')
+      if (!integratesWhole(this.ydoc, update)) throw new MissingDependency('the update does not integrate whole')
     }
     this.#usage.admit(this.ydoc, verdict.adds, update.byteLength)
     this.#changed = false
