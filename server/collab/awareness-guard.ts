@@ -11,6 +11,12 @@ export const AWARENESS_LIMITS = {
   stateBytes: 32 * 1024,
 } as const
 
+/** A socket as the guard sees it: the invite link it came through, and the ids it owns. */
+export interface AwarenessOwner {
+  readonly linkId: string
+  readonly awarenessIds: Set<number>
+}
+
 interface Entry {
   clientId: number
   clock: number
@@ -19,18 +25,14 @@ interface Entry {
 
 /**
  * Decides what of an awareness update a socket may apply. A socket owns the client ids it was
- * first to announce a state for; it may set and clear only those. Entries for ids another socket
+ * first to announce a state for (or that a socket of the same invite link owned); it may set and
+ * clear only those. Entries for ids another socket
  * owns are dropped, not refused: every stock provider echoes the states it receives (and its own
  * timeouts of them) back to the server. Returns the update to apply (the same bytes when all of it
  * is allowed), or null when nothing is. Throws AppError('invalid') for bytes that do not decode,
  * before any of it applies, and AppError('too_large') past AWARENESS_LIMITS.
  */
-export function admitAwareness(
-  update: Uint8Array,
-  awareness: awarenessProtocol.Awareness,
-  owners: Map<number, object>,
-  conn: { readonly awarenessIds: Set<number> },
-): Uint8Array | null {
+export function admitAwareness<C extends AwarenessOwner>(update: Uint8Array, awareness: awarenessProtocol.Awareness, owners: Map<number, C>, conn: C): Uint8Array | null {
   const entries = decodeEntries(update)
   const kept: Entry[] = []
   for (const entry of entries) {
@@ -38,11 +40,16 @@ export function admitAwareness(
       throw new AppError('too_large', `an awareness state is over ${AWARENESS_LIMITS.stateBytes} bytes`)
     }
     const owner = owners.get(entry.clientId)
-    if (owner !== undefined && owner !== conn) continue
-    if (owner === undefined && entry.json !== 'null' && applies(awareness, entry)) {
+    if (owner !== undefined && owner !== conn && owner.linkId !== conn.linkId) continue
+    // Unowned and about to be set, or newer news of the same person on a new socket (a reconnect
+    // while the old socket is not yet known dead; an echo is never newer): this socket owns it now.
+    const sameLink = owner !== undefined && owner !== conn
+    if (sameLink && !applies(awareness, entry)) continue
+    if (sameLink || (owner === undefined && entry.json !== 'null' && applies(awareness, entry))) {
       if (conn.awarenessIds.size >= AWARENESS_LIMITS.idsPerSocket) {
         throw new AppError('too_large', `a socket may announce at most ${AWARENESS_LIMITS.idsPerSocket} clients`)
       }
+      owner?.awarenessIds.delete(entry.clientId)
       owners.set(entry.clientId, conn)
       conn.awarenessIds.add(entry.clientId)
     }

@@ -202,6 +202,28 @@ describe(`one message can never corrupt a room (${dbKind})`, () => {
     expect(spoofer.ws.readyState).toBe(spoofer.ws.OPEN)
   })
 
+  it('a person who reconnects while their old socket lingers keeps their presence, and loses it with neither socket', async () => {
+    const { room, tokens } = await createRoom(env.server.url)
+    const observer = open(room.id, tokens.observer)
+    await observer.synced
+    const name = () => (observer.provider.awareness.getStates().get(4243) as any)?.user?.name
+    const before = raw(room.id, tokens.interviewer)
+    await before.greeted
+    await before.sendAndSettle(awarenessMessage([{ clientId: 4243, clock: 1, state: { user: { name: 'Ada' } } }]))
+    await waitFor(() => name() === 'Ada', { what: 'the first state' })
+    // The same invite link on a new socket, the old one still open (a half-open laptop socket).
+    const after = raw(room.id, tokens.interviewer)
+    await after.greeted
+    await after.sendAndSettle(awarenessMessage([{ clientId: 4243, clock: 2, state: { user: { name: 'Ada L.' } } }]))
+    await waitFor(() => name() === 'Ada L.', { what: 'the state from the new socket' })
+    before.ws.close()
+    await before.closed
+    await sleep(100)
+    expect(name()).toBe('Ada L.')
+    after.ws.close()
+    await waitFor(() => !observer.provider.awareness.getStates().has(4243), { what: 'the state gone with the last socket' })
+  })
+
   it('an awareness flood is refused: a socket announces a few clients, each state is bounded, and newcomers are greeted small', async () => {
     const { room, tokens } = await createRoom(env.server.url)
     const flooder = raw(room.id, tokens.candidate)
