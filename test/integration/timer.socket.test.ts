@@ -1,5 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { asc, eq } from 'drizzle-orm'
+import { randomBytes } from 'node:crypto'
+import postgres from 'postgres'
 import { io } from 'socket.io-client'
 import { roomEvents } from '../../server/db/schema.js'
 import type { TimerPayload } from '../../shared/protocol/events.js'
@@ -309,17 +311,120 @@ describe(`timer and presence over socket.io (${dbKind})`, () => {
       expect(b.timers.map((p) => p.timer.stepIndex)).toEqual([0, 1, 2, 3, 4, 5])
     })
 
-    it('two interviewers sending next at once without expectedVersion both apply, one after the other', async () => {
+    it('two interviewers sending next at once without expectedVersion advance exactly one step, every time: one is acked, the other refused with "conflict"', async () => {
       const created = await createRoom(server.url, { mode: 'panel' })
       const a = await join(created.tokens.interviewer, 'Ada')
       const b = await join(await secondInterviewer(created), 'Barbara')
-      expect((await command(a.socket, { type: 'start' })).ok).toBe(true)
-      const replies = await Promise.all([command(a.socket, { type: 'next' }), command(b.socket, { type: 'next' })])
-      expect(replies.map((r) => r.ok)).toEqual([true, true])
-      const versions = replies.map((r) => (r as { timer: TimerState }).timer.version).sort()
-      expect(versions).toEqual([2, 3])
-      expect(await timerOf(created)).toMatchObject({ version: 3, stepIndex: 2 })
-      expect(await eventsOf(created.room.id)).toHaveLength(3)
+      const started = await command(a.socket, { type: 'start' })
+      if (!started.ok) throw new Error(started.error.message)
+      let version = started.timer.version
+      await waitFor(() => b.timers.at(-1)?.timer.version === version, { what: 'the start broadcast' })
+      const rounds = 5
+      for (let round = 1; round <= rounds; round++) {
+        // Each presses having seen the same timer: a relative command means "from the timer I was sent".
+        const replies = await Promise.all([command(a.socket, { type: 'next' }), command(b.socket, { type: 'next' })])
+        const ok = replies.filter((r) => r.ok)
+        expect(ok, `round ${round}: ${JSON.stringify(replies)}`).toHaveLength(1)
+        expect(replies.filter((r) => !r.ok), `round ${round}`).toEqual([{ ok: false, error: { code: 'conflict', message: expect.any(String) } }])
+        const timer = (ok[0] as { timer: TimerState }).timer
+        expect(timer).toMatchObject({ version: version + 1, stepIndex: round })
+        version = timer.version
+        // Both have seen the step before the next press.
+        for (const who of [a, b]) await waitFor(() => who.timers.at(-1)?.timer.version === version, { what: `v${version} broadcast` })
+      }
+      expect(await timerOf(created)).toMatchObject({ version: 1 + rounds, stepIndex: rounds })
+      expect(await eventsOf(created.room.id)).toHaveLength(1 + rounds)
+      expect(b.timers.map((p) => p.timer.stepIndex)).toEqual([0, 1, 2, 3, 4, 5])
     })
+
+    it('prev and extend without expectedVersion sent at once by two interviewers apply once too, and one of each pair may carry a version', async () => {
+      const created = await createRoom(server.url, { mode: 'panel' })
+      const a = await join(created.tokens.interviewer, 'Ada')
+      const b = await join(await secondInterviewer(created), 'Barbara')
+      for (const cmd of [{ type: 'start' }, { type: 'goto', step: 3 }]) expect((await command(a.socket, cmd)).ok).toBe(true)
+      await waitFor(() => b.timers.at(-1)?.timer.version === 2, { what: 'the goto broadcast' })
+      const pairs: Array<[Record<string, unknown>, Record<string, unknown>]> = [
+        [{ type: 'prev' }, { type: 'prev' }],
+        [{ type: 'extend', minutes: 5 }, { type: 'extend', minutes: 5 }],
+        [{ type: 'next', expectedVersion: 4 }, { type: 'next' }],
+      ]
+      let version = 2
+      for (const [first, second] of pairs) {
+        const replies = await Promise.all([command(a.socket, first), command(b.socket, second)])
+        expect(replies.filter((r) => r.ok), JSON.stringify(replies)).toHaveLength(1)
+        expect(replies.find((r) => !r.ok)).toMatchObject({ ok: false, error: { code: 'conflict' } })
+        version++
+        for (const who of [a, b]) await waitFor(() => who.timers.at(-1)?.timer.version === version, { what: `v${version} broadcast` })
+      }
+      const timer = await timerOf(created)
+      expect(timer).toMatchObject({ version: 5, stepIndex: 3 })
+      // One extension of five minutes, on step 2 ("data"), where prev left it.
+      expect(timer.steps[2]!.plannedMs - a.timers[0]!.timer.steps[2]!.plannedMs).toBe(5 * 60_000)
+    })
+
+    it('an interviewer pressing next twice in a row, each after the last step arrived, moves two steps', async () => {
+      const created = await createRoom(server.url)
+      const a = await join(created.tokens.interviewer, 'Ada')
+      expect((await command(a.socket, { type: 'start' })).ok).toBe(true)
+      expect(await command(a.socket, { type: 'next' })).toMatchObject({ ok: true, timer: { version: 2, stepIndex: 1 } })
+      expect(await command(a.socket, { type: 'next' })).toMatchObject({ ok: true, timer: { version: 3, stepIndex: 2 } })
+    })
+  })
+})
+
+// Postgres only: PGlite runs in the server's process and has no connection to drop.
+describe.skipIf(dbKind !== 'postgres')('timer commands across a dropped database connection (postgres only: PGlite has no connection to drop)', () => {
+  // The server's own connections carry this name, so the test terminates those and nobody else's.
+  const applicationName = `stepwise-test-${randomBytes(6).toString('hex')}`
+  let server: TestServer
+  let admin: ReturnType<typeof postgres>
+  const sockets: ClientSocket[] = []
+
+  beforeAll(async () => {
+    const url = new URL(process.env.DATABASE_URL!)
+    url.searchParams.set('application_name', applicationName)
+    server = await startTestServer({ env: { DATABASE_URL: url.toString() } })
+    admin = postgres(process.env.DATABASE_URL!, { max: 1, onnotice: () => {} })
+  })
+  afterEach(() => {
+    for (const s of sockets.splice(0)) s.disconnect()
+  })
+  afterAll(async () => {
+    await server?.stop()
+    await admin?.end({ timeout: 5 })
+  })
+
+  /** Terminates every connection the test server holds; returns how many. */
+  const dropServerConnections = async (): Promise<number> => {
+    const rows = await admin`
+      select pg_terminate_backend(pid) as done from pg_stat_activity
+      where datname = current_database() and pid <> pg_backend_pid() and application_name = ${applicationName}`
+    return rows.filter((r) => r.done).length
+  }
+
+  const command = (socket: ClientSocket, cmd: unknown): Promise<Reply> =>
+    socket.timeout(10_000).emitWithAck('timer:command', cmd as never) as Promise<Reply>
+
+  it('six timer commands right after the server lost its database connections are all acked ok', async () => {
+    // Six rooms, so six commands run at once on six pooled connections, as six interviewers would.
+    const rooms = await Promise.all(Array.from({ length: 6 }, () => createRoom(server.url)))
+    const interviewers = await Promise.all(rooms.map(async (r) => (await connectSocket(server.url, r.tokens.interviewer)).socket))
+    sockets.push(...interviewers)
+    // Warm the pool: every connection is open (and then dropped) before the commands.
+    expect((await Promise.all(interviewers.map((s) => command(s, { type: 'start' })))).map((r) => r.ok)).toEqual([true, true, true, true, true, true])
+    expect(await dropServerConnections()).toBeGreaterThan(0)
+    const replies = await Promise.all(interviewers.map((s) => command(s, { type: 'pause' })))
+    expect(replies.map((r) => (r.ok ? 'ok' : r.error.code))).toEqual(['ok', 'ok', 'ok', 'ok', 'ok', 'ok'])
+
+    // And one interviewer's six commands in a row, the connections dropped before each.
+    const [first] = interviewers
+    const types = ['resume', 'next', 'pause', 'resume', 'prev', 'end']
+    for (const type of types) {
+      await dropServerConnections()
+      const reply = await command(first!, { type })
+      expect(reply.ok ? 'ok' : reply.error.code, type).toBe('ok')
+    }
+    const timer = (await api(server.url, `/api/rooms/${rooms[0]!.room.id}`, { token: rooms[0]!.tokens.observer })).body.timer as TimerState
+    expect(timer).toMatchObject({ status: 'ended', version: 2 + types.length })
   })
 })
