@@ -213,6 +213,9 @@ async function startStepwise(kind: 'pglite' | 'postgres'): Promise<BenchServer> 
   const dataDir = mkdtempSync(join(tmpdir(), 'stepwise-bench-'))
   const memoryFile = join(dataDir, 'bench-memory.json')
   const env: NodeJS.ProcessEnv = { ...process.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn', BENCH_MEMORY_FILE: memoryFile }
+  // The bench is hundreds of users from one address: per-address rate limits would refuse it.
+  env.RATE_LIMIT_ROOMS_PER_MINUTE = '0'
+  env.RATE_LIMIT_CONNECTIONS_PER_MINUTE = '0'
   delete env.DATABASE_URL
   delete env.REDIS_URL
   const db = kind === 'postgres' ? await createBenchDatabase() : null

@@ -23,6 +23,19 @@ const Env = z.object({
    * thread ~7 ms of CPU a second (bench/README.md).
    */
   FLUSH_INTERVAL_MS: z.coerce.number().int().min(1).max(10_000).default(80),
+  /**
+   * Per client address, 0 turns a limit off. Rooms are the costly anonymous write (a row, three
+   * links); a person makes a few a day. Connections count Yjs upgrades and socket.io connections
+   * together: a page opens two or three, so 1200 covers a large office behind one address
+   * reconnecting at once after a deploy, while a flood gets 20 a second.
+   */
+  RATE_LIMIT_ROOMS_PER_MINUTE: z.coerce.number().int().min(0).max(1_000_000).default(60),
+  RATE_LIMIT_CONNECTIONS_PER_MINUTE: z.coerce.number().int().min(0).max(1_000_000).default(1200),
+  /** Behind one reverse proxy: count each request against the last X-Forwarded-For address. */
+  TRUST_PROXY: z
+    .enum(['true', 'false', '1', '0'], 'must be true or false')
+    .transform((v) => v === 'true' || v === '1')
+    .default(false),
 })
 
 export type Config = Readonly<z.infer<typeof Env>>

@@ -1,8 +1,10 @@
+import type { IncomingMessage } from 'node:http'
 import type * as Y from 'yjs'
 import type { RubricsStatusPayload } from '../shared/protocol/events.js'
 import type { Sessions } from './auth/sessions.js'
 import type { TokenSigner } from './auth/tokens.js'
 import type { Db } from './db/client.js'
+import type { Verdict } from './http/rate-limit.js'
 import type { Logger } from './log.js'
 
 /** What the HTTP app and the socket handlers are built from (the composition root fills it). */
@@ -25,6 +27,12 @@ export interface Deps {
   reopenDocs(roomId: string): Promise<void>
   /** A document as it stands now, with every accepted update (a scratch copy: the caller destroys it). */
   readDoc(roomId: string, docKey: string): Promise<Y.Doc>
+  /** Per-address rate limits (RATE_LIMIT_*): each call counts one request from `req`'s client. */
+  limits: {
+    rooms(req: IncomingMessage): Verdict
+    /** Yjs upgrades and socket.io connections, together. */
+    connections(req: IncomingMessage): Verdict
+  }
   /** How much is live right now (documents in memory, open sockets). */
   liveStats(): { docs: number; sockets: number; socketIo: number }
 }

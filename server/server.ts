@@ -1,7 +1,8 @@
-import { createServer } from 'node:http'
+import { createServer, type IncomingMessage } from 'node:http'
 import * as Y from 'yjs'
 import type { AddressInfo } from 'node:net'
 import { getRequestListener } from '@hono/node-server'
+import { httpStatus } from '../shared/errors.js'
 import { NEW_ROUND_CLOSE_CODE } from '../shared/rooms/roles.js'
 import { loadSecret } from './auth/secret.js'
 import { authenticate } from './auth/access.js'
@@ -16,6 +17,8 @@ import type { Config } from './config.js'
 import { openDatabase } from './db/client.js'
 import type { Deps } from './deps.js'
 import { createApp } from './http/app.js'
+import { clientAddress } from './http/client-ip.js'
+import { RateLimiter, retryAfterSeconds } from './http/rate-limit.js'
 import { routeUpgrades } from './http/upgrades.js'
 import { createLogger, type Logger } from './log.js'
 import { connectRedis } from './realtime/redis.js'
@@ -58,6 +61,10 @@ export async function startServer(config: Config, opts: ServerOptions = {}): Pro
   const port = (httpServer.address() as AddressInfo).port
   const url = `http://${config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST}:${port}`
 
+  const roomLimit = new RateLimiter({ perMinute: config.RATE_LIMIT_ROOMS_PER_MINUTE })
+  const connectionLimit = new RateLimiter({ perMinute: config.RATE_LIMIT_CONNECTIONS_PER_MINUTE })
+  const addressOf = (req: IncomingMessage) => clientAddress(req.socket.remoteAddress, req.headers['x-forwarded-for'], config.TRUST_PROXY)
+
   const deps: Deps = {
     db: database.db,
     driver: database.driver,
@@ -77,6 +84,10 @@ export async function startServer(config: Config, opts: ServerOptions = {}): Pro
     reopenDocs: async () => {},
     readDoc: async () => {
       throw new Error('not bound yet')
+    },
+    limits: {
+      rooms: (req) => roomLimit.take(addressOf(req), clock()),
+      connections: (req) => connectionLimit.take(addressOf(req), clock()),
     },
     liveStats: () => ({ docs: 0, sockets: 0, socketIo: 0 }),
   }
@@ -110,7 +121,25 @@ export async function startServer(config: Config, opts: ServerOptions = {}): Pro
   const { io, notifier } = attachSocketIo(httpServer, deps, redis?.socketIoAdapter())
   // socket.io listens for its own upgrades (destroyUpgrade: false leaves the rest alone); every
   // other upgrade is answered here, or its socket would stay open forever.
-  httpServer.on('upgrade', routeUpgrades({ socketIoPath: `${io.path()}/`, yjs }))
+  httpServer.on(
+    'upgrade',
+    routeUpgrades({
+      socketIoPath: `${io.path()}/`,
+      yjs,
+      // Before the token is checked: a refused upgrade costs no database work.
+      admitYjs: (req) => {
+        const verdict = deps.limits.connections(req)
+        if (verdict.ok) return null
+        const seconds = retryAfterSeconds(verdict.retryAfterMs)
+        return {
+          status: httpStatus.rate_limited,
+          code: 'rate_limited',
+          message: `too many connections from this address; try again in ${seconds} s`,
+          headers: { 'Retry-After': String(seconds) },
+        }
+      },
+    }),
+  )
   deps.realtime = notifier
   deps.liveStats = () => ({ docs: docs.size, sockets: docs.socketCount, socketIo: io.engine.clientsCount })
   // The room moved to a new round: y-websocket reconnects and gets the new rights.

@@ -1,5 +1,5 @@
 /** The few error codes Stepwise speaks, on every surface (HTTP, socket acks, Yjs close codes). */
-export type ErrorCode = 'invalid' | 'unauthorized' | 'forbidden' | 'not_found' | 'conflict' | 'too_large'
+export type ErrorCode = 'invalid' | 'unauthorized' | 'forbidden' | 'not_found' | 'conflict' | 'too_large' | 'rate_limited'
 
 /** An error that can become a reply: HTTP maps `code` to a status, socket acks carry it as is. */
 export class AppError extends Error {
@@ -14,13 +14,15 @@ export class AppError extends Error {
 }
 
 /** HTTP status for each error code. */
-export const httpStatus: Record<ErrorCode, 400 | 401 | 403 | 404 | 409 | 413> = {
+export const httpStatus: Record<ErrorCode, 400 | 401 | 403 | 404 | 409 | 413 | 429> = {
   invalid: 400,
   unauthorized: 401,
   forbidden: 403,
   not_found: 404,
   conflict: 409,
   too_large: 413,
+  /** Sent with `Retry-After` (seconds). */
+  rate_limited: 429,
 }
 
 /** Close codes of the Yjs websocket for errors decided after the upgrade. */
@@ -31,6 +33,7 @@ export const wsCloseCode: Record<ErrorCode, number> = {
   not_found: 4404,
   conflict: 4409,
   too_large: 4413,
+  rate_limited: 4429,
 }
 
 /**

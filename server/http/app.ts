@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http'
 import { Hono } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import { HTTPException } from 'hono/http-exception'
@@ -8,6 +9,7 @@ import { healthRoutes } from './health.routes.js'
 import { kitRoutes } from './kits.routes.js'
 import { metricsRoutes } from './metrics.routes.js'
 import { questionRoutes } from './questions.routes.js'
+import { retryAfterSeconds } from './rate-limit.js'
 import { replayRoutes } from './replay.routes.js'
 import { reportRoutes } from './report.routes.js'
 import { roomRoutes } from './rooms.routes.js'
@@ -28,6 +30,16 @@ export function createApp(deps: Deps): Hono {
       },
     }),
   )
+  // Before the body is read: a refused creation costs no parsing and no database work.
+  app.post('/api/rooms', async (c, next) => {
+    const verdict = deps.limits.rooms((c.env as { incoming: IncomingMessage }).incoming)
+    if (!verdict.ok) {
+      const seconds = retryAfterSeconds(verdict.retryAfterMs)
+      c.header('Retry-After', String(seconds))
+      throw new AppError('rate_limited', `too many rooms created from this address; try again in ${seconds} s`)
+    }
+    await next()
+  })
   app.route('/api/health', healthRoutes(deps))
   app.route('/api/metrics', metricsRoutes(deps))
   app.route('/api/kits', kitRoutes(deps))

@@ -9,6 +9,7 @@ import { listLinks } from '../db/links.repo.js'
 import { insertParticipant, markLeft } from '../db/participants.repo.js'
 import { getRoom, type RoomRow, toRoom } from '../db/rooms.repo.js'
 import type { Deps, RealtimeNotifier } from '../deps.js'
+import { retryAfterSeconds } from '../http/rate-limit.js'
 import { newId } from '../ids.js'
 import { registerTimerHandlers } from './timer.handlers.js'
 
@@ -32,6 +33,14 @@ export function attachSocketIo(httpServer: HttpServer, deps: Deps, adapter?: Par
     destroyUpgrade: false,
     maxHttpBufferSize: 64 * 1024,
     ...(adapter ? { adapter } : {}),
+  })
+
+  // First, before any database work: connections from one address beyond the limit are refused.
+  io.use((socket, next) => {
+    const verdict = deps.limits.connections(socket.request)
+    if (verdict.ok) return next()
+    const retryAfter = retryAfterSeconds(verdict.retryAfterMs)
+    next(Object.assign(new Error(`too many connections from this address; try again in ${retryAfter} s`), { data: { code: 'rate_limited', retryAfter } }))
   })
 
   io.use(async (socket, next) => {
