@@ -33,8 +33,6 @@ try {
   }
   throw err
 }
-process.stdout.write(`Stepwise is running at ${server.url}\n`)
-
 let signals = 0
 const shutdown = (signal: string) => {
   signals++
@@ -59,3 +57,6 @@ const shutdown = (signal: string) => {
 }
 process.on('SIGTERM', () => shutdown('SIGTERM'))
 process.on('SIGINT', () => shutdown('SIGINT'))
+// Only now: whoever waits for this line may signal us at once (a pipe write is synchronous on
+// Linux, so a signal could otherwise come before the handlers exist and kill us unflushed).
+process.stdout.write(`Stepwise is running at ${server.url}\n`)
