@@ -143,9 +143,17 @@ export class RoomSession {
       if (reason === 'io server disconnect' && !this.#problem) socket.connect()
     })
     socket.on('connect_error', (err) => {
-      const code = (err as Error & { data?: { code?: string } }).data?.code
+      const data = (err as Error & { data?: { code?: string; retryAfter?: number } }).data
+      // Too many connections from this address (a shared office NAT, a reconnect storm): wait as
+      // long as the server says, then try again; socket.io does not retry a refusal by itself.
+      if (data?.code === 'rate_limited') {
+        setTimeout(() => {
+          if (!this.#problem && !socket.connected) socket.connect()
+        }, Math.max(1, data.retryAfter ?? 5) * 1000)
+        return
+      }
       // A refusal by the server's auth is final; anything else is the network, and socket.io retries.
-      if (code) this.#fail(problemFor({ code, message: err.message }))
+      if (data?.code) this.#fail(problemFor({ code: data.code, message: err.message }))
     })
     socket.on('room:state', (state) => {
       this.presence.set(state.participants, state.you)
