@@ -18,6 +18,10 @@ import { checkUpdate, integratesWhole, InvalidUpdate, type UpdateVerdict } from 
  */
 export class MissingDependency extends Error {}
 
+/** What one socket may have waiting for its sync step 2 (`LiveDoc.#applyOrHold`): a few seconds of typing. */
+const HELD_UPDATES_MAX = 500
+const HELD_BYTES_MAX = 1024 * 1024
+
 /** Updates a socket may send per minute that only a scratch copy of the document can decide. */
 const SCRATCH_CHECKS_PER_MINUTE = 20
 
@@ -66,6 +70,9 @@ export class LiveDoc {
   #changed = false
   readonly #usage: DocUsage
   readonly #scratchBudget = new PerSocketBudget(SCRATCH_CHECKS_PER_MINUTE, 60_000)
+  /** Sockets whose sync step 2 has arrived, and the updates others sent ahead of theirs (`#applyOrHold`). */
+  readonly #resynced = new WeakSet<DocConnection>()
+  readonly #held = new WeakMap<DocConnection, { updates: Array<{ update: Uint8Array; message: Uint8Array }>; bytes: number }>()
   /** Which socket owns each awareness client id (awareness-guard.ts). */
   readonly #owners = new Map<number, DocConnection>()
 
@@ -137,8 +144,14 @@ export class LiveDoc {
           const update = decoding.readVarUint8Array(decoder)
           // Read-only sockets (observers) send step 2 on every connect: drop it, keep the socket.
           if (!conn.canWrite) return
-          // A plain update message is forwarded as it came; a step 2 is re-framed as an update.
-          this.#apply(conn, update, sub === syncProtocol.messageYjsUpdate ? message : null)
+          if (sub === syncProtocol.messageYjsSyncStep2) {
+            // A step 2 is re-framed as an update when relayed. It answers our step 1, so it holds
+            // everything this client has that we lack: what waited for it is decided now.
+            this.#apply(conn, update, null)
+            this.#resynced.add(conn)
+            this.#release(conn)
+          } else if (this.#resynced.has(conn)) this.#apply(conn, update, message)
+          else this.#applyOrHold(conn, update, message)
         } else {
           throw new AppError('invalid', `unknown sync message ${sub}`)
         }
@@ -199,6 +212,33 @@ export class LiveDoc {
     this.#record(update, conn)
     const relay = message ?? updateMessage(update)
     for (const other of this.conns) if (other !== conn) other.send(relay)
+  }
+
+  /**
+   * Before a socket's sync step 2 (a reconnect: the provider sends what it types at once, ahead of
+   * its step 2 with the edits it made offline), an update that depends on what the server lacks
+   * waits for that step 2, off the document, instead of sending the client away to resync.
+   */
+  #applyOrHold(conn: DocConnection, update: Uint8Array, message: Uint8Array): void {
+    try {
+      this.#apply(conn, update, message)
+    } catch (err) {
+      if (!(err instanceof MissingDependency)) throw err
+      const held = this.#held.get(conn) ?? { updates: [], bytes: 0 }
+      if (held.updates.length >= HELD_UPDATES_MAX || held.bytes + message.byteLength > HELD_BYTES_MAX) throw err
+      // Copies: the socket's buffers are its own again once this returns.
+      held.updates.push({ update: update.slice(), message: message.slice() })
+      held.bytes += message.byteLength
+      this.#held.set(conn, held)
+    }
+  }
+
+  /** Applies what waited for this socket's step 2, in order; what still lacks a dependency is refused. */
+  #release(conn: DocConnection): void {
+    const held = this.#held.get(conn)
+    if (!held) return
+    this.#held.delete(conn)
+    for (const { update, message } of held.updates) this.#apply(conn, update, message)
   }
 
   /** Appends an accepted update to the log, with a keyframe every `keyframeEvery` updates. */

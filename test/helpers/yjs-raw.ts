@@ -58,6 +58,15 @@ export function updateMessage(update: Uint8Array): Uint8Array {
   return encoding.toUint8Array(e)
 }
 
+/** A sync step 2 with all of `doc` (an empty doc: "I have nothing you lack", as a synced client answers). */
+export function syncStep2Message(doc: Y.Doc = new Y.Doc()): Uint8Array {
+  const e = encoding.createEncoder()
+  encoding.writeVarUint(e, 0)
+  encoding.writeVarUint(e, syncProtocol.messageYjsSyncStep2)
+  encoding.writeVarUint8Array(e, Y.encodeStateAsUpdate(doc))
+  return encoding.toUint8Array(e)
+}
+
 export function syncStep1Message(doc: Y.Doc): Uint8Array {
   const e = encoding.createEncoder()
   encoding.writeVarUint(e, 0)

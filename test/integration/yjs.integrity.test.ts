@@ -6,7 +6,7 @@ import { RESYNC_CLOSE_CODE } from '../../shared/errors.js'
 import { AWARENESS_LIMITS } from '../../server/collab/awareness-guard.js'
 import { addNode, api, connectY, createRoom, sleep, waitFor, type YClient } from '../helpers/clients.js'
 import { dbKind, serverPerSuite } from '../helpers/server.js'
-import { awarenessMessage, canonical, liveDoc, logDoc, rawY, updateMessage, v1Update, type RawY } from '../helpers/yjs-raw.js'
+import { awarenessMessage, canonical, liveDoc, logDoc, rawY, syncStep2Message, updateMessage, v1Update, type RawY } from '../helpers/yjs-raw.js'
 
 /** y-websocket's update message (sync, update): how a relay starts on the wire. */
 const isRelay = (m: Uint8Array) => m[0] === 0 && m[1] === 2
@@ -27,9 +27,11 @@ describe(`one message can never corrupt a room (${dbKind})`, () => {
     env.cleanup.push(() => c.destroy())
     return c
   }
-  const raw = (roomId: string, token: string): RawY => {
+  /** A plain socket; `synced` (the default) answers the greeting with a step 2, as a synced provider does. */
+  const raw = (roomId: string, token: string, { synced = true } = {}): RawY => {
     const r = rawY(env.server, roomId, token)
     env.cleanup.push(() => r.ws.terminate())
+    if (synced) void r.greeted.then(() => r.send(syncStep2Message()), () => {})
     return r
   }
   /** The rule behind it all: the live document holds exactly what the log rebuilds. */
@@ -92,6 +94,37 @@ describe(`one message can never corrupt a room (${dbKind})`, () => {
     await waitFor(() => watcher.doc.getText('notes:clarify').toString() === 'helloworldagain', { what: 'all 15 characters at the peer' })
     await expectLiveEqualsLog(room.id)
     expect((await logDoc(env.server, room.id)).getText('notes:clarify').toString()).toBe('helloworldagain')
+  })
+
+  it('an update that arrives ahead of its own sync step 2 (a reconnect with offline edits) waits for it instead of being refused', async () => {
+    const { room, tokens } = await createRoom(env.server.url)
+    const watcher = open(room.id, tokens.interviewer)
+    await watcher.synced
+    const source = new Y.Doc()
+    const updates: Uint8Array[] = []
+    source.on('update', (u: Uint8Array) => updates.push(u))
+    source.getText('notes:clarify').insert(0, 'offline ')
+    source.getText('notes:clarify').insert(8, 'and live')
+    // The live edit goes out at once; the offline one only in the step 2 that answers our step 1.
+    const client = raw(room.id, tokens.candidate, { synced: false })
+    await client.greeted
+    client.send(updateMessage(updates[1]!))
+    await client.sendAndSettle(syncStep2Message(source))
+    await waitFor(() => watcher.doc.getText('notes:clarify').toString() === 'offline and live', { what: 'both edits at the peer' })
+    expect(client.ws.readyState).toBe(client.ws.OPEN)
+    await expectLiveEqualsLog(room.id)
+    // A step 2 that still lacks the dependency: what waited for it is refused then.
+    const other = new Y.Doc()
+    const later: Uint8Array[] = []
+    other.on('update', (u: Uint8Array) => later.push(u))
+    other.getText('notes:data').insert(0, 'a')
+    other.getText('notes:data').insert(1, 'b')
+    const stale = raw(room.id, tokens.candidate, { synced: false })
+    await stale.greeted
+    stale.send(updateMessage(later[1]!))
+    stale.send(syncStep2Message())
+    expect((await stale.closed).code).toBe(RESYNC_CLOSE_CODE)
+    await expectLiveEqualsLog(room.id)
   })
 
   it("a candidate cannot plant a pending update under the interviewer's client id and lock the interviewer out", async () => {

@@ -144,7 +144,12 @@ describe(`yjs sync (${dbKind})`, () => {
       syncProtocol.writeUpdate(e, u)
       return encoding.toUint8Array(e)
     }
-    raw.send(frame(second)) // out of order: the server cannot integrate it whole
+    // A synced client's answer to the server's step 1 (nothing it lacks), then out of order.
+    const step2 = encoding.createEncoder()
+    encoding.writeVarUint(step2, 0)
+    syncProtocol.writeSyncStep2(step2, new Y.Doc())
+    raw.send(encoding.toUint8Array(step2))
+    raw.send(frame(second)) // the server cannot integrate it whole
     raw.send(frame(first))
     // Refused with the "try again" code, so a stock provider reconnects and resyncs.
     expect(await closed).toBe(RESYNC_CLOSE_CODE)
