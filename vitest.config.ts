@@ -7,7 +7,8 @@ export default defineConfig({
       {
         // The svelte plugin compiles the client's `*.svelte.ts` state modules (runes) for their tests.
         plugins: [svelte({ configFile: false })],
-        test: { name: 'unit', include: ['shared/**/*.test.ts', 'server/**/*.test.ts', 'client/**/*.test.ts'] },
+        // A few server unit tests boot PGlite (seconds on two busy cores): a 5 s default is too tight.
+        test: { name: 'unit', include: ['shared/**/*.test.ts', 'server/**/*.test.ts', 'client/**/*.test.ts'], testTimeout: 20_000, hookTimeout: 30_000 },
       },
       {
         test: {
