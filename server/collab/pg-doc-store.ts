@@ -1,9 +1,10 @@
-import { and, desc, eq, gt } from 'drizzle-orm'
+import { and, asc, desc, eq, gt, gte, lte } from 'drizzle-orm'
 import type { Db } from '../db/client.js'
+import { dbCause, isConnectionError, isConstraintViolation, sqlState } from '../db/db-errors.js'
 import type { LogBatch, LogWriter } from '../db/log-writer.js'
 import { yjsKeyframes, yjsUpdates } from '../db/schema.js'
 import type { Logger } from '../log.js'
-import type { DocStore, Keyframe, KeyframeSource, StoredDoc } from './doc-store.js'
+import type { DocStore, Keyframe, KeyframeSource, LoggedUpdate, StoredDoc } from './doc-store.js'
 import { encodeKeyframe, KEYFRAME_FORMAT } from './keyframe.js'
 
 /** Keyframes encoded per batch at most (a flush runs batches until none are due), so one batch never stalls the event loop encoding hundreds. */
@@ -12,12 +13,39 @@ const KEYFRAMES_PER_BATCH = 16
 const FLUSH_GIVE_UP_MS = 5000
 /** Rows per batch, one statement each (a statement costs PGlite ~0.25 ms before its first row back to back, ~1 ms spaced by the interval): bounds a statement's payload when writes fall behind. */
 const ROWS_PER_BATCH = 5000
+/** The longest pause between two tries of a refused write. */
+const MAX_BACKOFF_MS = 5000
+/** Distinct failure causes logged per scope until it works again; more are only counted. */
+const MAX_CAUSES_LOGGED = 5
+/** SQLSTATE unique_violation: on the log, rows with a (room_id, doc, seq) already stored. */
+const UNIQUE_VIOLATION = '23505'
+
+/**
+ * A room whose rows the database refused: its rows wait here, in order, with their own backoff,
+ * so that no other room's wait for them. It stays apart until one of its writes succeeds.
+ */
+interface RoomQueue {
+  /** Oldest first. A batch a write has taken is never added to again (PGlite's is sealed). */
+  batches: LogBatch[]
+  /** The batch the room's new updates go into: the last of `batches` until a write takes it. */
+  open: LogBatch | null
+  rows: number
+  failures: number
+  retryAt: number
+}
 
 /**
  * The update log in Postgres/PGlite with group commit: updates are encoded into a batch as they
  * arrive, and one writer writes everything queued in one go every `intervalMs`, so a busy server
- * does one round trip per batch rather than one per keystroke. A failed batch stays queued and is
- * retried, in order, before anything newer.
+ * does one round trip per batch rather than one per keystroke.
+ *
+ * A batch fails either because the database cannot be reached (a connection error): then it stays
+ * queued and is retried whole, in order, before anything newer, at a growing pause. Or because it
+ * refused the rows (a constraint, a trigger, …): one room's rows may be the cause, so the batch is
+ * split and each room's rows are written on their own; a room whose rows are refused waits apart
+ * (RoomQueue), and everyone else's rows go on being written. A constraint violation is never
+ * retried as it is: rows already stored are skipped, rows a constraint refuses are dropped, and
+ * both are logged with their counts. Each distinct cause is logged once, not at every retry.
  */
 export function createPgDocStore(
   db: Db,
@@ -33,20 +61,50 @@ export function createPgDocStore(
    * taken is never added to again, even when it comes back after a failure (PGlite's is sealed).
    */
   let open: LogBatch | null = null
-  /** Updates appended, and updates durable, since the start: in order, so durable ≥ n means the first n are. */
+  /** Updates that went into `queued`, and those that left it (written, or moved to a RoomQueue): in order, so settled ≥ n means the first n did. */
   let appended = 0
-  let durable = 0
+  let settled = 0
+  /** Rooms whose rows the database refused, each with its own queue; and the rows in them. */
+  const apart = new Map<string, RoomQueue>()
+  let rowsApart = 0
   // A Set: a document due twice before the next batch is encoded once.
   const due = new Set<KeyframeSource>()
   let timer: NodeJS.Timeout | null = null
   let writing: Promise<void> | null = null
   /** The timer fired while a write was running: what is queued is due as soon as that write ends. */
   let overdue = false
+  /** Failed writes in a row of the shared queue (connection errors). */
   let failures = 0
   let closed = false
 
-  /** The pause before retrying after `failures` failed writes in a row, up to `capMs`. */
-  const backoff = (capMs: number) => Math.min(capMs, intervalMs * 2 ** failures)
+  /**
+   * The causes logged for each scope ('log', 'keyframes', 'room <id>') since it last worked, with
+   * what happened since: a failure is logged when its cause is new to the scope, once more when the
+   * scope works again, and silently counted in between (a node once wrote 175 MB of identical
+   * retry lines in 97 minutes). A few distinct causes at most: a trigger's message could name
+   * each row.
+   */
+  const reported = new Map<string, { causes: Set<string>; failures: number; dropped: number }>()
+  const report = (scope: string, msg: string, err: unknown, fields: Record<string, unknown>, dropped = 0) => {
+    const cause = dbCause(err)
+    const key = `${cause.code}:${cause.message}`
+    let seen = reported.get(scope)
+    if (!seen) reported.set(scope, (seen = { causes: new Set(), failures: 0, dropped: 0 }))
+    seen.failures++
+    seen.dropped += dropped
+    if (seen.causes.has(key) || seen.causes.size >= MAX_CAUSES_LOGGED) return
+    seen.causes.add(key)
+    log.error(msg, { ...fields, ...cause })
+  }
+  const recovered = (scope: string, fields: Record<string, unknown> = {}) => {
+    const seen = reported.get(scope)
+    if (!seen) return
+    reported.delete(scope)
+    log.warn('update log writes again', { scope, ...fields, failures: seen.failures, ...(seen.dropped ? { dropped: seen.dropped } : {}) })
+  }
+
+  /** The pause before retrying after `n` failed writes in a row, up to `capMs`. */
+  const backoff = (capMs: number, n = failures) => Math.min(capMs, intervalMs * 2 ** n)
 
   const schedule = (delay = intervalMs) => {
     if (timer || closed) return
@@ -58,9 +116,210 @@ export function createPgDocStore(
     timer.unref?.()
   }
 
-  const writeBatch = async (): Promise<void> => {
+  /** How long until the first room apart is due to be tried again (null when none waits). */
+  const untilApartDue = (): number | null => {
+    let first: number | null = null
+    for (const q of apart.values()) if (q.rows > 0 && (first === null || q.retryAt < first)) first = q.retryAt
+    return first === null ? null : Math.max(0, first - Date.now())
+  }
+
+  const addApart = (q: RoomQueue, update: LoggedUpdate) => {
+    if (!q.open || q.open.rows >= ROWS_PER_BATCH) q.batches.push((q.open = writer.newBatch()))
+    q.open.add(update)
+    q.rows++
+    rowsApart++
+  }
+
+  /** The room's own queue, made empty if it has none: from now on its updates go there. */
+  const keepApart = (roomId: string): RoomQueue => {
+    let q = apart.get(roomId)
+    if (!q) apart.set(roomId, (q = { batches: [], open: null, rows: 0, failures: 0, retryAt: 0 }))
+    return q
+  }
+
+  /** Moves `batch` (rows of `roomId` only) to the room's own queue, behind what it already holds. */
+  const setApart = (roomId: string, batch: LogBatch): RoomQueue => {
+    const q = keepApart(roomId)
+    // Behind the room's open batch: that one is sealed now, and its new updates start another.
+    q.batches.push(batch)
+    q.open = null
+    q.rows += batch.rows
+    rowsApart += batch.rows
+    return q
+  }
+
+  const seqRange = (rows: readonly LoggedUpdate[]) => {
+    const byDoc: Record<string, [number, number]> = {}
+    for (const r of rows) {
+      const range = (byDoc[r.doc] ??= [r.seq, r.seq])
+      range[0] = Math.min(range[0], r.seq)
+      range[1] = Math.max(range[1], r.seq)
+    }
+    return Object.entries(byDoc).map(([doc, [from, to]]) => `${doc}:${from}-${to}`).join(',')
+  }
+
+  /**
+   * A room's rows refused by a constraint: never retried as they are. Rows already stored under
+   * their (room, doc, seq) are skipped: with the same bytes they are ours (a write whose commit
+   * went unanswered, retried), and nothing is lost; with other bytes they are another writer's,
+   * and ours stay out of the log (not out of the document or its clients), loudly. Rows another
+   * constraint refuses are dropped, loudly. Returns whether the room's rows are all stored now.
+   * Throws only what is worth retrying (the connection, a refusal that is not a constraint).
+   */
+  const settleRefused = async (roomId: string, batch: LogBatch, err: unknown): Promise<boolean> => {
+    const rows = writer.rowsOf(batch)
+    const scope = `room ${roomId}`
+    if (sqlState(err) !== UNIQUE_VIOLATION) return drop(scope, roomId, rows, err)
+    let written: Array<{ doc: string; seq: number }>
+    try {
+      written = await db
+        .insert(yjsUpdates)
+        .values(rows.map((r) => ({ roomId: r.roomId, doc: r.doc, seq: r.seq, at: new Date(r.at), participantId: r.participantId, bytes: r.bytes })))
+        .onConflictDoNothing()
+        .returning({ doc: yjsUpdates.doc, seq: yjsUpdates.seq })
+    } catch (again) {
+      if (!isConstraintViolation(again)) throw again
+      return drop(scope, roomId, rows, again)
+    }
+    const inserted = new Set(written.map((w) => `${w.doc}\n${w.seq}`))
+    const present = rows.filter((r) => !inserted.has(`${r.doc}\n${r.seq}`))
+    const other = await differingFromStored(roomId, present)
+    if (other.length === 0) {
+      // Harmless, and rare (it takes a commit whose answer was lost): a line, not an alarm.
+      log.warn('update log: rows already stored were skipped (a write whose commit went unanswered was retried)', {
+        room: roomId,
+        rows: rows.length,
+        written: written.length,
+        alreadyStored: present.length,
+      })
+      return true
+    }
+    const fields = { room: roomId, rows: rows.length, written: written.length, alreadyStored: present.length - other.length, conflicting: other.length, seqs: seqRange(other) }
+    report(scope, "update log: a room's rows conflict with other rows stored under the same seq (another writer?); ours are not logged, the document and its clients keep them", err, fields, other.length)
+    return false
+  }
+
+  const drop = (scope: string, roomId: string, rows: readonly LoggedUpdate[], err: unknown): false => {
+    const fields = { room: roomId, rows: rows.length, seqs: seqRange(rows) }
+    report(scope, "update log: the database refused a room's rows for good (a constraint); they are not logged, the document and its clients keep them", err, fields, rows.length)
+    return false
+  }
+
+  /** Of `rows` whose (doc, seq) is already stored, those stored with other bytes. */
+  const differingFromStored = async (roomId: string, rows: readonly LoggedUpdate[]): Promise<LoggedUpdate[]> => {
+    const differing: LoggedUpdate[] = []
+    const byDoc = new Map<string, LoggedUpdate[]>()
+    for (const r of rows) {
+      const ours = byDoc.get(r.doc)
+      if (ours) ours.push(r)
+      else byDoc.set(r.doc, [r])
+    }
+    for (const [doc, ours] of byDoc) {
+      let from = ours[0]!.seq
+      let to = from
+      for (const r of ours) {
+        if (r.seq < from) from = r.seq
+        if (r.seq > to) to = r.seq
+      }
+      const stored = await db
+        .select({ seq: yjsUpdates.seq, bytes: yjsUpdates.bytes })
+        .from(yjsUpdates)
+        .where(and(eq(yjsUpdates.roomId, roomId), eq(yjsUpdates.doc, doc), gte(yjsUpdates.seq, from), lte(yjsUpdates.seq, to)))
+        .orderBy(asc(yjsUpdates.seq))
+      const bySeq = new Map(stored.map((row) => [row.seq, row.bytes]))
+      for (const r of ours) if (!sameBytes(bySeq.get(r.seq), r.bytes)) differing.push(r)
+    }
+    return differing
+  }
+
+  /**
+   * Writes one room's batch on its own. 'stored': every row is in the log. 'settled': a constraint
+   * refused some (skipped or dropped, logged): the batch is done, but the room stays apart, so its
+   * next rows are tried on their own too, at its pause, not in everyone's batch. 'wait': not written
+   * (the room's queue keeps it for a retry at a growing pause).
+   */
+  const writeRoomBatch = async (roomId: string, batch: LogBatch, q: RoomQueue | undefined): Promise<'stored' | 'settled' | 'wait'> => {
+    try {
+      try {
+        await writer.writeUpdates(batch)
+        return 'stored'
+      } catch (err) {
+        if (!isConstraintViolation(err)) throw err
+        if (await settleRefused(roomId, batch, err)) return 'stored'
+        const queue = q ?? keepApart(roomId)
+        queue.failures++
+        queue.retryAt = Date.now() + backoff(MAX_BACKOFF_MS, queue.failures)
+        return 'settled'
+      }
+    } catch (err) {
+      const queue = q ?? setApart(roomId, batch)
+      queue.failures++
+      queue.retryAt = Date.now() + backoff(MAX_BACKOFF_MS, queue.failures)
+      report(`room ${roomId}`, "update log: the database refused a room's rows; they wait apart and are retried, other rooms' rows are written meanwhile", err, {
+        room: roomId,
+        waiting: queue.rows,
+        failures: queue.failures,
+      })
+      return 'wait'
+    }
+  }
+
+  /** A batch of several rooms the database refused (not the connection): each room's rows go on their own. */
+  const writeEachRoom = async (batch: LogBatch): Promise<void> => {
+    const byRoom = new Map<string, LoggedUpdate[]>()
+    for (const r of writer.rowsOf(batch)) {
+      const rows = byRoom.get(r.roomId)
+      if (rows) rows.push(r)
+      else byRoom.set(r.roomId, [r])
+    }
+    for (const [roomId, rows] of byRoom) {
+      // One room only: the batch as it is, not a copy.
+      let own = batch
+      if (byRoom.size > 1) {
+        own = writer.newBatch()
+        for (const r of rows) own.add(r)
+      }
+      const q = apart.get(roomId)
+      // Set apart meanwhile (by an earlier batch): behind the rows it already has, tried at its time.
+      if (q) setApart(roomId, own)
+      else await writeRoomBatch(roomId, own, undefined)
+    }
+  }
+
+  /** Tries again the rooms apart whose pause is over (all of them when `force`), each on its own. */
+  const writeApart = async (force: boolean): Promise<void> => {
+    const now = Date.now()
+    for (const [roomId, q] of apart) {
+      if (!force && q.retryAt > now) continue
+      let outcome: 'stored' | 'settled' | 'wait' = 'stored'
+      while (q.batches.length > 0) {
+        const batch = q.batches[0]!
+        if (q.open === batch) q.open = null
+        const result = await writeRoomBatch(roomId, batch, q)
+        if (result === 'wait') {
+          outcome = 'wait'
+          break
+        }
+        if (result === 'settled') outcome = 'settled'
+        q.batches.shift()
+        q.rows -= batch.rows
+        rowsApart -= batch.rows
+      }
+      // Everything written cleanly: the room's updates join everyone else's again.
+      if (outcome === 'stored' && q.batches.length === 0) {
+        apart.delete(roomId)
+        recovered(`room ${roomId}`, { room: roomId })
+      }
+    }
+  }
+
+  const writeBatch = async (force = false): Promise<void> => {
     if (writing) return writing
-    if (queued.length === 0 && due.size === 0) return
+    const apartDue = untilApartDue()
+    if (queued.length === 0 && due.size === 0 && (apartDue === null || (apartDue > 0 && !force))) {
+      if (apartDue !== null) schedule(apartDue)
+      return
+    }
     const batches = queued
     queued = []
     open = null
@@ -79,22 +338,43 @@ export function createPgDocStore(
     }
     writing = (async () => {
       try {
-        // One statement a batch, oldest first, each durable on its own.
-        while (batches.length > 0) {
-          const batch = batches[0]!
-          if (batch.rows > 0) await writer.writeUpdates(batch)
-          batches.shift()
-          durable += batch.rows
+        try {
+          // One statement a batch, oldest first, each durable on its own.
+          while (batches.length > 0) {
+            const batch = batches[0]!
+            if (batch.rows > 0) {
+              try {
+                await writer.writeUpdates(batch)
+              } catch (err) {
+                // The database is out of reach: everything waits, in order (splitting would only
+                // multiply the statements that fail).
+                if (isConnectionError(err)) throw err
+                await writeEachRoom(batch)
+              }
+            }
+            batches.shift()
+            settled += batch.rows
+          }
+          if (failures > 0) recovered('log')
+          failures = 0
+        } catch (err) {
+          // The batches not written go back in front, in order, so nothing is lost and order is kept.
+          queued = batches.concat(queued)
+          failures++
+          report('log', 'update log write failed; will retry', err, { queued: appended - settled + rowsApart, failures })
+          throw err
         }
+        // Only once the shared queue went through (if it could not, neither would these).
+        await writeApart(force)
         // After the updates they cover. A failure here loses nothing: the documents keyframe again later.
-        if (batchKeyframes.length > 0) await writer.writeKeyframes(batchKeyframes)
-        failures = 0
-      } catch (err) {
-        // The batches not written go back in front, in order, so nothing is lost and order is kept.
-        queued = batches.concat(queued)
-        failures++
-        log.error('update log write failed; will retry', { error: String(err), queued: appended - durable, failures })
-        throw err
+        if (batchKeyframes.length > 0) {
+          try {
+            await writer.writeKeyframes(batchKeyframes)
+            recovered('keyframes')
+          } catch (err) {
+            report('keyframes', 'keyframe write failed; skipped', err, { keyframes: batchKeyframes.length })
+          }
+        }
       } finally {
         writing = null
       }
@@ -111,26 +391,38 @@ export function createPgDocStore(
           clearTimeout(timer)
           timer = null
         }
-        schedule(failures > 0 ? backoff(5000) : now ? 0 : intervalMs)
+        schedule(failures > 0 ? backoff(MAX_BACKOFF_MS) : now ? 0 : intervalMs)
+      } else {
+        const apartDue = untilApartDue()
+        if (apartDue !== null) schedule(apartDue)
       }
       overdue = false
     }
   }
 
-  /** Resolves once every update appended before the call is durable and no keyframe is due. */
+  /** Resolves once every update appended before the call is durable (or settled) and no keyframe is due. */
   const flush = async (): Promise<void> => {
     const goal = appended
     const giveUpAt = Date.now() + FLUSH_GIVE_UP_MS
-    while (durable < goal || due.size > 0 || writing) {
-      // Nothing left to write (cannot happen while durable < goal, but never spin on it).
-      if (!writing && queued.length === 0 && due.size === 0) break
-      if (writing) await writing.catch(() => {})
-      else
-        await writeBatch().catch(async () => {
-          if (Date.now() >= giveUpAt) throw new Error('update log unreachable: giving up flush')
-          // The writer's own backoff, capped: a database that refuses is not asked ten times a second.
-          await new Promise((r) => setTimeout(r, backoff(1000)))
-        })
+    for (;;) {
+      if (writing) {
+        await writing.catch(() => {})
+        continue
+      }
+      // Rows set apart after the call count too: a flush cannot tell them from older ones.
+      if (settled >= goal && due.size === 0 && rowsApart === 0) return
+      // Nothing left to write (cannot happen while settled < goal, but never spin on it).
+      if (queued.length === 0 && due.size === 0 && rowsApart === 0) return
+      const wrote = await writeBatch(true).then(
+        () => rowsApart === 0,
+        () => false,
+      )
+      if (wrote) continue
+      if (Date.now() >= giveUpAt) throw new Error('update log unreachable: giving up flush')
+      // The writer's own backoff, capped: a database that refuses is not asked ten times a second.
+      let n = failures
+      for (const q of apart.values()) n = Math.max(n, q.failures)
+      await new Promise((r) => setTimeout(r, backoff(1000, n)))
     }
   }
 
@@ -152,6 +444,15 @@ export function createPgDocStore(
       return { keyframe: frame ? { state: frame.state, format: frame.format } : null, tail: tail.map((r) => r.bytes), lastSeq }
     },
     append(update) {
+      // A room whose rows the database refused keeps its updates apart until it writes again.
+      if (apart.size !== 0) {
+        const q = apart.get(update.roomId)
+        if (q) {
+          addApart(q, update)
+          schedule()
+          return
+        }
+      }
       if (!open || open.rows >= ROWS_PER_BATCH) queued.push((open = writer.newBatch()))
       open.add(update)
       appended++
@@ -168,4 +469,8 @@ export function createPgDocStore(
       if (timer) clearTimeout(timer)
     },
   }
+}
+
+function sameBytes(a: Uint8Array | undefined, b: Uint8Array): boolean {
+  return a !== undefined && Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength))
 }

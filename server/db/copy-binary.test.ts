@@ -1,7 +1,7 @@
 import { PGlite } from '@electric-sql/pglite'
 import { describe, expect, it } from 'vitest'
 import { pgliteByteaCodec } from './bytea.js'
-import { CopyRows } from './copy-binary.js'
+import { CopyRows, copyValue, readCopyRows } from './copy-binary.js'
 
 describe('COPY binary rows', () => {
   it('lands every kind of value in Postgres as it was', async () => {
@@ -51,5 +51,25 @@ describe('COPY binary rows', () => {
 
   it('refuses an invalid date rather than writing a wrong time', () => {
     expect(() => new CopyRows().row(1).timestamptz(new Date(Number.NaN).getTime())).toThrow(/invalid date/)
+  })
+
+  it('reads its rows back field by field, past its first buffer, NULLs as null', () => {
+    const out = new CopyRows(32)
+    const at = Date.UTC(2026, 10, 26, 10, 0, 0, 7)
+    const values = [0, 1, -1, 2 ** 32, Number.MAX_SAFE_INTEGER, Number.MIN_SAFE_INTEGER]
+    for (const [i, n] of values.entries()) {
+      out.row(4).text(`room ${i} · é 🙂`).int8(n).timestamptz(at + i).bytea(new Uint8Array(300).fill(i))
+      if (i % 2 === 0) out.row(1).null()
+    }
+    const rows = readCopyRows(out.finish())
+    expect(rows).toHaveLength(values.length + 3)
+    const full = rows.filter((r) => r.length === 4)
+    expect(full.map((r) => copyValue.text(r[0]!))).toEqual(values.map((_, i) => `room ${i} · é 🙂`))
+    expect(full.map((r) => copyValue.int8(r[1]!))).toEqual(values)
+    expect(full.map((r) => copyValue.timestamptz(r[2]!))).toEqual(values.map((_, i) => at + i))
+    expect(full.map((r) => new Uint8Array(r[3]!))).toEqual(values.map((_, i) => new Uint8Array(300).fill(i)))
+    expect(rows.filter((r) => r.length === 1)).toEqual([[null], [null], [null]])
+    expect(readCopyRows(new CopyRows().finish())).toEqual([])
+    expect(() => readCopyRows(new Uint8Array([1, 2, 3]))).toThrow(/not COPY binary/)
   })
 })

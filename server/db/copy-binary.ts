@@ -104,3 +104,39 @@ export class CopyRows {
     this.#buf = grown
   }
 }
+
+/**
+ * COPY binary input (as CopyRows writes it) read back into rows of raw field values, null for a
+ * NULL. The cold path only: the update log splits a batch the database refused into its rooms.
+ */
+export function readCopyRows(input: Uint8Array): Array<Array<Buffer | null>> {
+  const buf = Buffer.from(input.buffer, input.byteOffset, input.byteLength)
+  if (!buf.subarray(0, SIGNATURE.length).equals(SIGNATURE)) throw new Error('readCopyRows: not COPY binary input')
+  // Past the signature and the flags: the header extension's length, then the extension.
+  let at = SIGNATURE.length + 4
+  at += 4 + buf.readInt32BE(at)
+  const rows: Array<Array<Buffer | null>> = []
+  for (;;) {
+    const fields = buf.readInt16BE(at)
+    at += 2
+    if (fields === -1) return rows
+    const row: Array<Buffer | null> = []
+    for (let i = 0; i < fields; i++) {
+      const length = buf.readInt32BE(at)
+      at += 4
+      if (length === -1) row.push(null)
+      else {
+        row.push(buf.subarray(at, at + length))
+        at += length
+      }
+    }
+    rows.push(row)
+  }
+}
+
+/** Field values of readCopyRows, decoded as CopyRows encoded them. */
+export const copyValue = {
+  text: (field: Buffer): string => field.toString('utf8'),
+  int8: (field: Buffer): number => Number(field.readBigInt64BE(0)),
+  timestamptz: (field: Buffer): number => Number(field.readBigInt64BE(0)) / 1000 + PG_EPOCH_MS,
+}

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm'
 import type { Keyframe, LoggedUpdate } from '../collab/doc-store.js'
 import type { Db } from './client.js'
-import { CopyRows } from './copy-binary.js'
+import { CopyRows, copyValue, readCopyRows } from './copy-binary.js'
 import type { PGliteQueryable } from './pglite-thread.js'
 import { yjsKeyframes, yjsUpdates } from './schema.js'
 
@@ -23,6 +23,11 @@ export interface LogWriter {
   newBatch(): LogBatch
   /** Writes one batch made by `newBatch`, all or nothing. */
   writeUpdates(batch: LogBatch): Promise<void>
+  /**
+   * A batch's updates decoded again: the cold path only, when the database refused a batch and
+   * the store writes each room's rows on their own. Works on a batch already written or sealed.
+   */
+  rowsOf(batch: LogBatch): LoggedUpdate[]
   /** Writes keyframes; one already stored for the same document and seq is left as it is. */
   writeKeyframes(keyframes: readonly Keyframe[]): Promise<void>
 }
@@ -45,6 +50,11 @@ class JsonRows implements LogBatch {
   get json(): string {
     return `${this.#json}]`
   }
+
+  decode(): LoggedUpdate[] {
+    const rows = JSON.parse(this.json) as Array<{ r: string; d: string; s: number; a: number; p: string | null; b: string }>
+    return rows.map((r) => ({ roomId: r.r, doc: r.d, seq: r.s, at: r.a, participantId: r.p, bytes: Buffer.from(r.b, 'base64') }))
+  }
 }
 
 export function postgresLogWriter(db: Db): LogWriter {
@@ -56,6 +66,7 @@ export function postgresLogWriter(db: Db): LogWriter {
         select r.r, r.d, r.s, timestamptz 'epoch' + r.a * interval '1 millisecond', r.p, decode(r.b, 'base64')
         from json_to_recordset(${as(batch, JsonRows).json}::json) as r(r text, d text, s bigint, a bigint, p text, b text)`)
     },
+    rowsOf: (batch) => as(batch, JsonRows).decode(),
     async writeKeyframes(keyframes) {
       await db.insert(yjsKeyframes).values([...keyframes]).onConflictDoNothing()
     },
@@ -76,6 +87,18 @@ class BinaryRows implements LogBatch {
     else this.copy.text(u.participantId)
     this.copy.bytea(u.bytes)
   }
+
+  decode(): LoggedUpdate[] {
+    return readCopyRows(this.copy.finish()).map(([roomId, doc, seq, at, participantId, bytes]) => ({
+      roomId: copyValue.text(roomId!),
+      doc: copyValue.text(doc!),
+      seq: copyValue.int8(seq!),
+      at: copyValue.timestamptz(at!),
+      participantId: participantId ? copyValue.text(participantId) : null,
+      // A copy: a view would hold (and send to the database's thread) the whole batch's buffer.
+      bytes: new Uint8Array(bytes!),
+    }))
+  }
 }
 
 /**
@@ -90,6 +113,7 @@ export function pgliteLogWriter(client: PGliteQueryable): LogWriter {
     async writeUpdates(batch) {
       await copyIn('yjs_updates (room_id, doc, seq, at, participant_id, bytes)', as(batch, BinaryRows).copy.finish())
     },
+    rowsOf: (batch) => as(batch, BinaryRows).decode(),
     async writeKeyframes(keyframes) {
       // One COPY: a busy server writes hundreds in one go, and one statement each stalled the
       // event loop for a third of a second at 400 rooms.
