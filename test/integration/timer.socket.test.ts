@@ -1,6 +1,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { asc, eq } from 'drizzle-orm'
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
+import { connect, createServer } from 'node:net'
 import postgres from 'postgres'
 import { io } from 'socket.io-client'
 import { roomEvents } from '../../server/db/schema.js'
@@ -426,5 +428,70 @@ describe.skipIf(dbKind !== 'postgres')('timer commands across a dropped database
     }
     const timer = (await api(server.url, `/api/rooms/${rooms[0]!.room.id}`, { token: rooms[0]!.tokens.observer })).body.timer as TimerState
     expect(timer).toMatchObject({ status: 'ended', version: 2 + types.length })
+  })
+})
+
+/** A Redis of the test's own on a free port (never the shared one): the nodes relay through it. */
+async function startRedis(): Promise<{ url: string; child: ChildProcess }> {
+  const probe = createServer()
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve))
+  const { port } = probe.address() as { port: number }
+  await new Promise((resolve) => probe.close(resolve))
+  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' })
+  const pong = () =>
+    new Promise<boolean>((resolve) => {
+      const socket = connect(port, '127.0.0.1')
+      const done = (ok: boolean) => (socket.destroy(), resolve(ok))
+      socket.setTimeout(500, () => done(false))
+      socket.on('error', () => done(false))
+      socket.on('data', (d) => done(d.toString().startsWith('+PONG')))
+      socket.on('connect', () => socket.write('PING\r\n'))
+    })
+  await waitFor(pong, { timeout: 10_000, what: 'redis-server' })
+  return { url: `redis://127.0.0.1:${port}`, child }
+}
+
+// Two nodes share one database: Postgres only (PGlite is one process's), with redis-server on the PATH.
+const canRunTwoNodes = dbKind === 'postgres' && spawnSync('redis-server', ['--version']).status === 0
+describe.skipIf(!canRunTwoNodes)('timer commands across two nodes (postgres and redis-server only: two nodes share one database through Redis)', () => {
+  let redis: { url: string; child: ChildProcess }
+  let nodes: TestServer[] = []
+  const sockets: ClientSocket[] = []
+
+  beforeAll(async () => {
+    redis = await startRedis()
+    // One SECRET: a token from one node is good on the other.
+    const env = { REDIS_URL: redis.url, SECRET: randomBytes(32).toString('hex') }
+    nodes = [await startTestServer({ env }), await startTestServer({ env })]
+  })
+  afterAll(async () => {
+    for (const s of sockets.splice(0)) s.disconnect()
+    for (const node of nodes) await node.stop()
+    redis?.child.kill('SIGKILL')
+  })
+
+  const command = (socket: ClientSocket, cmd: unknown): Promise<Reply> =>
+    socket.timeout(5000).emitWithAck('timer:command', cmd as never) as Promise<Reply>
+
+  it('a next without expectedVersion from an interviewer on the other node applies once the step relayed to them, and two at once still move one step', async () => {
+    const created = await createRoom(nodes[0]!.url, { mode: 'panel' })
+    const panelist = await api(nodes[0]!.url, `/api/rooms/${created.room.id}/links`, { token: created.tokens.interviewer, body: { role: 'interviewer' } })
+    const a = await connectSocket(nodes[0]!.url, created.tokens.interviewer, 'Ada')
+    const b = await connectSocket(nodes[1]!.url, panelist.body.link.token, 'Barbara')
+    sockets.push(a.socket, b.socket)
+    const seenByA: number[] = []
+    const seenByB: number[] = []
+    a.socket.on('timer', ({ timer }) => seenByA.push(timer.version))
+    b.socket.on('timer', ({ timer }) => seenByB.push(timer.version))
+    expect((await command(a.socket, { type: 'start' })).ok).toBe(true)
+    // Relayed from node 0: node 1 knows Barbara has seen version 1.
+    await waitFor(() => seenByB.includes(1), { what: 'the start relayed to the other node' })
+    expect(await command(b.socket, { type: 'next' })).toMatchObject({ ok: true, timer: { version: 2, stepIndex: 1 } })
+    // Ada sees Barbara's step, relayed the other way, before they both press again.
+    await waitFor(() => seenByA.includes(2), { what: "Barbara's step relayed to Ada's node" })
+    const replies = await Promise.all([command(a.socket, { type: 'next' }), command(b.socket, { type: 'next' })])
+    expect(replies.filter((r) => r.ok), JSON.stringify(replies)).toHaveLength(1)
+    expect(replies.find((r) => !r.ok)).toMatchObject({ error: { code: 'conflict' } })
+    expect((await api(nodes[1]!.url, `/api/rooms/${created.room.id}`, { token: created.tokens.observer })).body.timer).toMatchObject({ version: 3, stepIndex: 2 })
   })
 })
