@@ -65,7 +65,6 @@ export class LiveDoc {
   #seq: number
   #sinceKeyframe = 0
   #destroyed = false
-  #broken = false
   /** Set by the afterTransaction hook: did the last applied update change anything? */
   #changed = false
   readonly #usage: DocUsage
@@ -203,7 +202,6 @@ export class LiveDoc {
       // checkUpdate rules this out. Should Yjs throw all the same, the document may hold part of
       // the update, which the log does not: it is reloaded from the log (LiveDocs), its sockets
       // reconnect and resync.
-      this.#broken = true
       this.onBroken(this)
       throw new AppError('invalid', `update does not apply: ${String(err)}`)
     }
@@ -262,11 +260,6 @@ export class LiveDoc {
 
   get destroyed(): boolean {
     return this.#destroyed
-  }
-
-  /** True once Yjs threw while applying an update that passed the checks: memory may differ from the log. */
-  get broken(): boolean {
-    return this.#broken
   }
 
   /** Called once if the document becomes broken; LiveDocs replaces it with a copy loaded from the log. */

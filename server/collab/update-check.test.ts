@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import fc from 'fast-check'
-import * as encoding from 'lib0/encoding'
+import { rawUpdate } from '../../test/helpers/yjs-raw.js'
 import * as Y from 'yjs'
 import { checkUpdate, integratesWhole, InvalidUpdate } from './update-check.js'
 
@@ -100,19 +100,7 @@ describe('checkUpdate', () => {
 
   it('refuses as invalid what no Yjs encoder writes: a reference to its own future, a client twice, a subdocument, bytes cut short', () => {
     const doc = new Y.Doc()
-    const own = (origin: number) => {
-      const e = encoding.createEncoder()
-      encoding.writeVarUint(e, 1)
-      encoding.writeVarUint(e, 1)
-      encoding.writeVarUint(e, 9)
-      encoding.writeVarUint(e, 0)
-      encoding.writeUint8(e, 0x80 | 4)
-      encoding.writeVarUint(e, 9)
-      encoding.writeVarUint(e, origin)
-      encoding.writeVarString(e, 'x')
-      encoding.writeVarUint(e, 0)
-      return encoding.toUint8Array(e)
-    }
+    const own = (origin: number) => rawUpdate([{ client: 9, clock: 0, structs: [{ text: 'x', origin: { client: 9, clock: origin } }] }])
     expect(() => checkUpdate(doc, own(0))).toThrow(InvalidUpdate)
     const sub = new Y.Doc()
     sub.getMap('m').set('doc', new Y.Doc())

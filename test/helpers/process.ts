@@ -1,4 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach } from 'vitest'
 import { fileURLToPath } from 'node:url'
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url))
@@ -52,4 +56,32 @@ export function spawnServer(env: Record<string, string>, { timeoutMs = 30_000 } 
       reject(new Error(`server exited with ${code} before starting: ${err}`))
     })
   })
+}
+
+/**
+ * Server processes and data directories that a test starts, killed and removed after each test
+ * (an `afterEach` of the calling describe block).
+ */
+export function processesPerTest(prefix: string): { tempDir(): string; start(env: Record<string, string>): Promise<ServerProcess> } {
+  const dirs: string[] = []
+  const procs: ServerProcess[] = []
+  afterEach(async () => {
+    for (const p of procs.splice(0)) {
+      if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill('SIGKILL')
+      await p.exited
+    }
+    for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true })
+  })
+  return {
+    tempDir() {
+      const d = mkdtempSync(join(tmpdir(), prefix))
+      dirs.push(d)
+      return d
+    },
+    async start(env) {
+      const p = await spawnServer(env)
+      procs.push(p)
+      return p
+    },
+  }
 }

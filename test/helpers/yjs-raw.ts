@@ -141,9 +141,50 @@ function typeContent(type: Y.AbstractType<any>): unknown {
   return { seq: seq.every((c) => typeof c === 'string') ? seq.join('') : seq, map }
 }
 
-/** v1 update bytes from raw parts, for updates no Yjs encoder would write. */
-export function v1Update(build: (e: encoding.Encoder) => void): Uint8Array {
+/** A string struct of a hand-made update: under a root type (`parent`), or after `origin`. */
+export interface RawStruct {
+  text: string
+  parent?: string
+  origin?: { client: number; clock: number }
+}
+
+/**
+ * v1 update bytes written by hand, for updates no Yjs encoder would write: each group is a client's
+ * run of string structs from `clock`, then the deleted ranges.
+ */
+export function rawUpdate(
+  groups: Array<{ client: number; clock: number; structs: RawStruct[] }>,
+  deletes: Array<{ client: number; clock: number; len: number }> = [],
+): Uint8Array {
   const e = encoding.createEncoder()
-  build(e)
+  encoding.writeVarUint(e, groups.length)
+  for (const g of groups) {
+    encoding.writeVarUint(e, g.structs.length)
+    encoding.writeVarUint(e, g.client)
+    encoding.writeVarUint(e, g.clock)
+    for (const s of g.structs) {
+      const CONTENT_STRING = 4
+      if (s.origin) {
+        encoding.writeUint8(e, 0x80 | CONTENT_STRING)
+        encoding.writeVarUint(e, s.origin.client)
+        encoding.writeVarUint(e, s.origin.clock)
+      } else {
+        encoding.writeUint8(e, CONTENT_STRING)
+        encoding.writeVarUint(e, 1) // the parent is a root type, by name
+        encoding.writeVarString(e, s.parent ?? 'notes:clarify')
+      }
+      encoding.writeVarString(e, s.text)
+    }
+  }
+  encoding.writeVarUint(e, new Set(deletes.map((d) => d.client)).size)
+  for (const client of new Set(deletes.map((d) => d.client))) {
+    const ranges = deletes.filter((d) => d.client === client)
+    encoding.writeVarUint(e, client)
+    encoding.writeVarUint(e, ranges.length)
+    for (const r of ranges) {
+      encoding.writeVarUint(e, r.clock)
+      encoding.writeVarUint(e, r.len)
+    }
+  }
   return encoding.toUint8Array(e)
 }

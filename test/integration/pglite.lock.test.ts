@@ -1,9 +1,8 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { api } from '../helpers/clients.js'
-import { type ServerProcess, spawnServer } from '../helpers/process.js'
+import { processesPerTest } from '../helpers/process.js'
 import { dbKind } from '../helpers/server.js'
 
 const LOCK = 'stepwise.lock'
@@ -11,25 +10,7 @@ const LOCK = 'stepwise.lock'
 const TWO_STARTS_MS = 90_000
 
 describe(`one DATA_DIR, one server (${dbKind})`, () => {
-  const dirs: string[] = []
-  const procs: ServerProcess[] = []
-  const tempDir = () => {
-    const d = mkdtempSync(join(tmpdir(), 'stepwise-lock-'))
-    dirs.push(d)
-    return d
-  }
-  const start = async (env: Record<string, string>) => {
-    const p = await spawnServer(env)
-    procs.push(p)
-    return p
-  }
-  afterEach(async () => {
-    for (const p of procs.splice(0)) {
-      if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill('SIGKILL')
-      await p.exited
-    }
-    for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true })
-  })
+  const { tempDir, start } = processesPerTest('stepwise-lock-')
   const lockHolder = (dir: string) => readFileSync(join(dir, LOCK), 'utf8').trim()
 
   describe.skipIf(dbKind !== 'pglite')('on PGlite', () => {

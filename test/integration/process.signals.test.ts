@@ -1,25 +1,11 @@
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { connectY, createRoom, sleep, waitFor, type YClient } from '../helpers/clients.js'
-import { type ServerProcess, spawnServer } from '../helpers/process.js'
+import { processesPerTest } from '../helpers/process.js'
 import { dbKind } from '../helpers/server.js'
 
 describe(`the server process under signals (${dbKind})`, () => {
-  const dirs: string[] = []
-  const procs: ServerProcess[] = []
+  const { tempDir, start } = processesPerTest('stepwise-proc-')
   const clients: YClient[] = []
-  const tempDir = () => {
-    const d = mkdtempSync(join(tmpdir(), 'stepwise-proc-'))
-    dirs.push(d)
-    return d
-  }
-  const start = async (env: Record<string, string>) => {
-    const p = await spawnServer(env)
-    procs.push(p)
-    return p
-  }
   const open = (...args: Parameters<typeof connectY>) => {
     const c = connectY(...args)
     clients.push(c)
@@ -28,11 +14,6 @@ describe(`the server process under signals (${dbKind})`, () => {
 
   afterEach(async () => {
     for (const c of clients.splice(0)) c.destroy()
-    for (const p of procs.splice(0)) {
-      if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill('SIGKILL')
-      await p.exited
-    }
-    for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true })
   })
 
   /** Each client appends its own tagged items, so "every edit of both" is a set to compare. */

@@ -1,12 +1,11 @@
 import { describe, expect, it } from 'vitest'
-import * as encoding from 'lib0/encoding'
 import * as Y from 'yjs'
 import { DOC_LIMITS } from '../../shared/canvas/limits.js'
 import { RESYNC_CLOSE_CODE } from '../../shared/errors.js'
 import { AWARENESS_LIMITS } from '../../server/collab/awareness-guard.js'
 import { addNode, api, connectY, createRoom, sleep, waitFor, type YClient } from '../helpers/clients.js'
 import { dbKind, serverPerSuite } from '../helpers/server.js'
-import { awarenessMessage, canonical, liveDoc, logDoc, rawY, syncStep2Message, updateMessage, v1Update, type RawY } from '../helpers/yjs-raw.js'
+import { awarenessMessage, canonical, liveDoc, logDoc, rawUpdate, rawY, syncStep2Message, updateMessage, type RawY } from '../helpers/yjs-raw.js'
 
 /** y-websocket's update message (sync, update): how a relay starts on the wire. */
 const isRelay = (m: Uint8Array) => m[0] === 0 && m[1] === 2
@@ -46,21 +45,8 @@ describe(`one message can never corrupt a room (${dbKind})`, () => {
     const { room, tokens } = await createRoom(env.server.url)
     const watcher = open(room.id, tokens.interviewer)
     await watcher.synced
-    const bad = v1Update((e) => {
-      encoding.writeVarUint(e, 1) // one client
-      encoding.writeVarUint(e, 2) // two structs
-      encoding.writeVarUint(e, 777) // client
-      encoding.writeVarUint(e, 0) // from clock 0
-      encoding.writeUint8(e, 4) // a string with its parent
-      encoding.writeVarUint(e, 1)
-      encoding.writeVarString(e, 'notes:clarify')
-      encoding.writeVarString(e, 'abc')
-      encoding.writeUint8(e, 0x80 | 4) // a string whose origin is its own client's future
-      encoding.writeVarUint(e, 777)
-      encoding.writeVarUint(e, 99)
-      encoding.writeVarString(e, 'def')
-      encoding.writeVarUint(e, 0) // no deletions
-    })
+    // A valid string, then one whose origin is its own client's future.
+    const bad = rawUpdate([{ client: 777, clock: 0, structs: [{ text: 'abc' }, { text: 'def', origin: { client: 777, clock: 99 } }] }])
     const sender = raw(room.id, tokens.candidate)
     await sender.greeted
     sender.send(updateMessage(bad))
@@ -137,17 +123,7 @@ describe(`one message can never corrupt a room (${dbKind})`, () => {
     const id = interviewer.doc.clientID
     const at = Y.getState(interviewer.doc.store, id) + 3
     // A struct of the interviewer's, three clocks ahead, whose origin can never exist.
-    const poison = v1Update((e) => {
-      encoding.writeVarUint(e, 1)
-      encoding.writeVarUint(e, 1)
-      encoding.writeVarUint(e, id)
-      encoding.writeVarUint(e, at)
-      encoding.writeUint8(e, 0x80 | 4)
-      encoding.writeVarUint(e, id)
-      encoding.writeVarUint(e, at + 1000)
-      encoding.writeVarString(e, 'zzz')
-      encoding.writeVarUint(e, 0)
-    })
+    const poison = rawUpdate([{ client: id, clock: at, structs: [{ text: 'zzz', origin: { client: id, clock: at + 1000 } }] }])
     const attacker = raw(room.id, tokens.candidate)
     await attacker.greeted
     attacker.send(updateMessage(poison))
@@ -162,17 +138,7 @@ describe(`one message can never corrupt a room (${dbKind})`, () => {
     const { room, tokens } = await createRoom(env.server.url)
     // Each one from clock 2i + 1 of client 555: never contiguous with anything the server has.
     const gapped = (i: number) =>
-      v1Update((e) => {
-        encoding.writeVarUint(e, 1)
-        encoding.writeVarUint(e, 1)
-        encoding.writeVarUint(e, 556)
-        encoding.writeVarUint(e, 2 * i + 1)
-        encoding.writeUint8(e, 4)
-        encoding.writeVarUint(e, 1)
-        encoding.writeVarString(e, 'notes:data')
-        encoding.writeVarString(e, 'y'.repeat(400))
-        encoding.writeVarUint(e, 0)
-      })
+      rawUpdate([{ client: 556, clock: 2 * i + 1, structs: [{ text: 'y'.repeat(400), parent: 'notes:data' }] }])
     const flooder = raw(room.id, tokens.candidate)
     await flooder.greeted
     for (let i = 0; i < 2000; i++) flooder.send(updateMessage(gapped(i)))
@@ -187,14 +153,7 @@ describe(`one message can never corrupt a room (${dbKind})`, () => {
     const { room, tokens } = await createRoom(env.server.url)
     const watcher = raw(room.id, tokens.interviewer)
     await watcher.greeted
-    const missingDelete = v1Update((e) => {
-      encoding.writeVarUint(e, 0) // no structs
-      encoding.writeVarUint(e, 1) // deletions of one client
-      encoding.writeVarUint(e, 888)
-      encoding.writeVarUint(e, 1)
-      encoding.writeVarUint(e, 0)
-      encoding.writeVarUint(e, 5)
-    })
+    const missingDelete = rawUpdate([], [{ client: 888, clock: 0, len: 5 }])
     const first = raw(room.id, tokens.candidate)
     await first.greeted
     first.send(updateMessage(missingDelete))

@@ -2,12 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { count, eq } from 'drizzle-orm'
 import * as Y from 'yjs'
 import { RESYNC_CLOSE_CODE } from '../../shared/errors.js'
-import * as encoding from 'lib0/encoding'
-import WebSocket from 'ws'
-import * as syncProtocol from 'y-protocols/sync'
 import { yjsKeyframes, yjsUpdates } from '../../server/db/schema.js'
 import { addNode, connectY, createRoom, sleep, waitFor, type YClient } from '../helpers/clients.js'
 import { dbKind, startTestServer, type TestServer } from '../helpers/server.js'
+import { rawY, syncStep2Message, updateMessage } from '../helpers/yjs-raw.js'
 
 describe(`yjs sync (${dbKind})`, () => {
   let server: TestServer
@@ -132,27 +130,14 @@ describe(`yjs sync (${dbKind})`, () => {
     source.getText('notes:frame').insert(0, 'ranking ')
     source.getText('notes:frame').insert(8, 'problem')
     const [first, second] = updates as [Uint8Array, Uint8Array]
-    const raw = new WebSocket(`${server.url.replace(/^http/, 'ws')}/yjs/${room.id}?token=${tokens.candidate}`)
-    await new Promise((resolve, reject) => {
-      raw.once('open', resolve)
-      raw.once('error', reject)
-    })
-    const closed = new Promise<number>((resolve) => raw.once('close', (code) => resolve(code)))
-    const frame = (u: Uint8Array) => {
-      const e = encoding.createEncoder()
-      encoding.writeVarUint(e, 0)
-      syncProtocol.writeUpdate(e, u)
-      return encoding.toUint8Array(e)
-    }
+    const raw = rawY(server, room.id, tokens.candidate)
+    await raw.greeted
     // A synced client's answer to the server's step 1 (nothing it lacks), then out of order.
-    const step2 = encoding.createEncoder()
-    encoding.writeVarUint(step2, 0)
-    syncProtocol.writeSyncStep2(step2, new Y.Doc())
-    raw.send(encoding.toUint8Array(step2))
-    raw.send(frame(second)) // the server cannot integrate it whole
-    raw.send(frame(first))
+    raw.send(syncStep2Message())
+    raw.send(updateMessage(second)) // the server cannot integrate it whole
+    raw.send(updateMessage(first))
     // Refused with the "try again" code, so a stock provider reconnects and resyncs.
-    expect(await closed).toBe(RESYNC_CLOSE_CODE)
+    expect((await raw.closed).code).toBe(RESYNC_CLOSE_CODE)
     await sleep(100)
     await server.store.flush()
     expect((await server.deps.db.select({ n: count() }).from(yjsUpdates).where(eq(yjsUpdates.roomId, room.id)))[0]!.n).toBe(0)
@@ -161,12 +146,11 @@ describe(`yjs sync (${dbKind})`, () => {
     const sender = open(server.url, room.id, tokens.candidate, { ydoc: source })
     await sender.synced
     await waitFor(() => watcher.doc.getText('notes:frame').toString() === 'ranking problem', { what: 'watcher converges' })
-    const again = new WebSocket(`${server.url.replace(/^http/, 'ws')}/yjs/${room.id}?token=${tokens.candidate}`)
-    await new Promise((resolve) => again.once('open', resolve))
-    again.send(frame(first))
-    again.send(frame(second))
-    await sleep(100)
-    again.close()
+    const again = rawY(server, room.id, tokens.candidate)
+    await again.greeted
+    again.send(updateMessage(first))
+    await again.sendAndSettle(updateMessage(second))
+    again.ws.close()
     await server.store.flush()
     const rows = await server.deps.db.select({ bytes: yjsUpdates.bytes }).from(yjsUpdates).where(eq(yjsUpdates.roomId, room.id)).orderBy(yjsUpdates.seq)
     expect(rows).toHaveLength(1)
