@@ -9,7 +9,7 @@ export const DOC_LIMITS = {
   nodes: 2_000,
   /** Keys ever set in the board's `edges` map (connections). */
   edges: 4_000,
-  /** Characters of Y.Text written into one document (the notes), deleted text included until it is collected. */
+  /** Characters of notes in one document: what it held when it loaded, plus all text written since. */
   textChars: 1_000_000,
   /** Bytes of updates one document takes, counted from its stored state at load. */
   bytes: 32 * 1024 * 1024,
