@@ -160,11 +160,20 @@ export async function startServer(config: Config, opts: ServerOptions = {}): Pro
         // close() drops transports without a disconnect packet: clients see "transport close" and
         // reconnect by themselves to whichever node serves next.
         await new Promise<void>((resolve) => io.close(() => resolve()))
-        await store.close()
+        // A database that keeps refusing some rows fails the shutdown (they are lost: it says
+        // whose), but everything else is still closed in order, the database last.
+        const flushed = await store.close().then(
+          () => null,
+          (err: unknown) => err,
+        )
         httpServer.closeAllConnections()
         await stopped
         await redis?.close()
         await database.close()
+        if (flushed !== null) {
+          log.error('stopped with updates not stored', { error: String(flushed) })
+          throw flushed
+        }
         log.info('stopped')
       })()
       return closing

@@ -54,8 +54,12 @@ export interface DocStore {
    * reaching their keyframe in the same instant must not stall the event loop together.
    */
   keyframeDue(source: KeyframeSource): void
-  /** Resolves once everything queued so far is durable. */
-  flush(): Promise<void>
+  /**
+   * Resolves once everything queued so far is durable; with `roomId`, once that room's updates
+   * are (another room's refused rows never hold it back). Rejects when the database keeps
+   * refusing, saying what is not stored.
+   */
+  flush(roomId?: string): Promise<void>
   /** Flushes and stops the background writer. */
   close(): Promise<void>
 }

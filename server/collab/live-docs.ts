@@ -79,8 +79,9 @@ export class LiveDocs {
   #unloadWhenDurable(doc: LiveDoc): void {
     const key = `${doc.roomId}/${doc.name}`
     // The flush covers every update logged so far; one logged after it began waits for its own try.
+    // The room's own only: another room whose rows the database refuses never keeps this one loaded.
     const seq = doc.seq
-    this.#opts.store.flush().then(
+    this.#opts.store.flush(doc.roomId).then(
       async () => {
         // Someone may have joined (and written) while we flushed: then it stays.
         if (doc.conns.size > 0 || doc.seq !== seq || (await this.#docs.get(key)?.catch(() => null)) !== doc) return
@@ -120,7 +121,7 @@ export class LiveDocs {
   #reload(doc: LiveDoc): void {
     const key = `${doc.roomId}/${doc.name}`
     this.#opts.log.error('a document diverged from its log; reloading it', { room: doc.roomId, doc: doc.name })
-    const fresh = this.#opts.store.flush().then(() => this.#load(doc.roomId, doc.name))
+    const fresh = this.#opts.store.flush(doc.roomId).then(() => this.#load(doc.roomId, doc.name))
     this.#docs.set(key, fresh)
     fresh.catch(() => {
       if (this.#docs.get(key) === fresh) this.#docs.delete(key)

@@ -286,11 +286,14 @@ export function createPgDocStore(
     }
   }
 
-  /** Tries again the rooms apart whose pause is over (all of them when `force`), each on its own. */
-  const writeApart = async (force: boolean): Promise<void> => {
+  /**
+   * Tries again the rooms apart whose pause is over, each on its own; `force` tries one room (its
+   * id) or every room (true) before its pause is over.
+   */
+  const writeApart = async (force: Force): Promise<void> => {
     const now = Date.now()
     for (const [roomId, q] of apart) {
-      if (!force && q.retryAt > now) continue
+      if (force !== true && force !== roomId && q.retryAt > now) continue
       let outcome: 'stored' | 'settled' | 'wait' = 'stored'
       while (q.batches.length > 0) {
         const batch = q.batches[0]!
@@ -313,10 +316,11 @@ export function createPgDocStore(
     }
   }
 
-  const writeBatch = async (force = false): Promise<void> => {
+  const writeBatch = async (force: Force = false): Promise<void> => {
     if (writing) return writing
     const apartDue = untilApartDue()
-    if (queued.length === 0 && due.size === 0 && (apartDue === null || (apartDue > 0 && !force))) {
+    const forced = force === true ? rowsApart > 0 : force !== false && (apart.get(force)?.rows ?? 0) > 0
+    if (queued.length === 0 && due.size === 0 && (apartDue === null || (apartDue > 0 && !forced))) {
       if (apartDue !== null) schedule(apartDue)
       return
     }
@@ -400,31 +404,47 @@ export function createPgDocStore(
     }
   }
 
-  /** Resolves once every update appended before the call is durable (or settled) and no keyframe is due. */
-  const flush = async (): Promise<void> => {
+  /**
+   * Resolves once every update appended before the call is durable (or settled): every room's and
+   * no keyframe due, or only `roomId`'s (a room apart then waits for nobody's rows but its own).
+   * Rejects after FLUSH_GIVE_UP_MS of refused writes, naming what is not stored.
+   */
+  const flush = async (roomId?: string): Promise<void> => {
     const goal = appended
     const giveUpAt = Date.now() + FLUSH_GIVE_UP_MS
+    // Rows set apart after the call count too: a flush cannot tell them from older ones.
+    const waitingApart = () => (roomId === undefined ? rowsApart : (apart.get(roomId)?.rows ?? 0))
+    const done = () => settled >= goal && waitingApart() === 0 && (roomId !== undefined || due.size === 0)
     for (;;) {
       if (writing) {
         await writing.catch(() => {})
         continue
       }
-      // Rows set apart after the call count too: a flush cannot tell them from older ones.
-      if (settled >= goal && due.size === 0 && rowsApart === 0) return
+      if (done()) return
       // Nothing left to write (cannot happen while settled < goal, but never spin on it).
       if (queued.length === 0 && due.size === 0 && rowsApart === 0) return
-      const wrote = await writeBatch(true).then(
-        () => rowsApart === 0,
-        () => false,
-      )
-      if (wrote) continue
-      if (Date.now() >= giveUpAt) throw new Error('update log unreachable: giving up flush')
+      let cause: unknown = null
+      await writeBatch(roomId ?? true).catch((err: unknown) => (cause = err))
+      if (done()) return
+      if (Date.now() >= giveUpAt) throw notStored(roomId, cause)
       // The writer's own backoff, capped: a database that refuses is not asked ten times a second.
       let n = failures
-      for (const q of apart.values()) n = Math.max(n, q.failures)
+      for (const [id, q] of apart) if (roomId === undefined || id === roomId) n = Math.max(n, q.failures)
       await new Promise((r) => setTimeout(r, backoff(1000, n)))
     }
   }
+
+  /** What a flush that gave up says: how many updates are not stored, and whose. */
+  const notStored = (roomId: string | undefined, cause: unknown): Error => {
+    const rooms = [...apart].filter(([id, q]) => q.rows > 0 && (roomId === undefined || id === roomId)).map(([id]) => id)
+    const shared = appended - settled
+    const parts = [
+      ...(shared > 0 ? [`${shared} updates wait for the database (${cause === null ? 'still writing' : dbCause(cause).message})`] : []),
+      ...(rooms.length > 0 ? [`${waitingApartOf(rooms)} updates of ${rooms.length === 1 ? `room ${rooms[0]}` : `rooms ${rooms.join(', ')}`} are refused by the database`] : []),
+    ]
+    return new Error(`update log: gave up flushing after ${FLUSH_GIVE_UP_MS / 1000} s: ${parts.join('; ') || 'a keyframe could not be written'}`)
+  }
+  const waitingApartOf = (rooms: readonly string[]) => rooms.reduce((n, id) => n + (apart.get(id)?.rows ?? 0), 0)
 
   return {
     async load(roomId: string, doc: string): Promise<StoredDoc> {
@@ -464,12 +484,20 @@ export function createPgDocStore(
     },
     flush,
     async close() {
-      await flush()
-      closed = true
-      if (timer) clearTimeout(timer)
+      try {
+        await flush()
+      } finally {
+        // Stopped even when the flush gave up: the database is closed next.
+        closed = true
+        if (timer) clearTimeout(timer)
+        timer = null
+      }
     },
   }
 }
+
+/** Which rooms apart a write tries before their pause is over: none, one (its id), or all. */
+type Force = boolean | string
 
 function sameBytes(a: Uint8Array | undefined, b: Uint8Array): boolean {
   return a !== undefined && Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength))

@@ -44,20 +44,24 @@ describe(`the update log when the database refuses one room's rows (${dbKind})`,
   const loggedSeqs = async (server: TestServer, roomId: string) =>
     (await server.deps.db.select({ seq: yjsUpdates.seq }).from(yjsUpdates).where(eq(yjsUpdates.roomId, roomId)).orderBy(asc(yjsUpdates.seq))).map((r) => r.seq)
 
-  /** A trigger refusing room A's rows with the given SQL error; returns its removal. */
+  /**
+   * A trigger refusing room A's rows with the given SQL error; returns its removal, through the
+   * server's database or, once that server has stopped, through the one that took its place.
+   */
   const refuse = async (server: TestServer, roomId: string, raise: string) => {
     const fn = `refuse_${roomId.replace(/[^A-Za-z0-9]/g, '_')}`
-    const db = server.deps.db
+    let db = server.deps.db
     await db.execute(sql.raw(`create function ${fn}() returns trigger language plpgsql as $$ begin ${raise}; end $$`))
     await db.execute(sql.raw(`create trigger ${fn} before insert on yjs_updates for each row when (new.room_id = '${roomId}') execute function ${fn}()`))
     let removed = false
-    const remove = async () => {
+    const remove = async (via?: TestServer) => {
+      if (via) db = via.deps.db
       if (removed) return
       removed = true
       await db.execute(sql.raw(`drop trigger if exists ${fn} on yjs_updates`))
       await db.execute(sql.raw(`drop function if exists ${fn}()`))
     }
-    cleanup.push(remove)
+    cleanup.push(() => remove())
     return remove
   }
 
@@ -99,6 +103,39 @@ describe(`the update log when the database refuses one room's rows (${dbKind})`,
     clientA.destroy()
     clientB.destroy()
     await stop()
+  }, 60_000)
+
+  it("a room whose rows the database keeps refusing keeps no other room in memory, and a shutdown gives up on it only, names it, and still closes the database", async () => {
+    const { server, lines, roomA, roomB, clientA, clientB } = await start()
+    const removeTrigger = await refuse(server, roomA, `raise exception 'refused for the test'`)
+    typeIn(clientA, 'a one.')
+    typeIn(clientB, 'b one.')
+    await waitFor(async () => (await loggedSeqs(server, roomB)).length === 1, { timeout: UNAFFECTED_MS, what: "room B's edit logged" })
+
+    // Room B's last socket leaves: its document unloads as soon as its own updates are durable.
+    clientB.destroy()
+    await waitFor(async () => (await server.docs.stateOf(roomB, 'board')) === null, { timeout: UNAFFECTED_MS, what: "room B's document unloaded" })
+    // Room A's cannot be made durable: it stays in memory, where a returning socket finds it.
+    clientA.destroy()
+    await new Promise((r) => setTimeout(r, 300))
+    expect(await server.docs.stateOf(roomA, 'board')).not.toBeNull()
+
+    // The shutdown gives up on room A's rows (lost: it says whose), and closes everything else.
+    const failure = await server.stop({ keepData: true }).then(
+      () => null,
+      (err: unknown) => String(err),
+    )
+    expect(failure).toMatch(/updates of room \S+ are refused by the database/)
+    expect(failure).toContain(roomA)
+    expect(failure).not.toContain(roomB)
+    expect(lines.filter((l) => l.msg === 'stopped with updates not stored')).toHaveLength(1)
+
+    // The database was closed (PGlite's data directory is free again): a new server opens it.
+    const next = await startTestServer({ dataDir: server.dataDir })
+    cleanup.push(() => next.stop())
+    await removeTrigger(next)
+    expect(await loggedSeqs(next, roomB)).toEqual([1])
+    expect(await loggedSeqs(next, roomA)).toEqual([])
   }, 60_000)
 
   it('a row already stored under the seq a room writes next (another writer) costs that row only: later rows and other rooms are logged, the conflict is logged once, and the server stops cleanly', async () => {
