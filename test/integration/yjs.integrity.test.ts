@@ -3,6 +3,7 @@ import * as Y from 'yjs'
 import { DOC_LIMITS } from '../../shared/canvas/limits.js'
 import { RESYNC_CLOSE_CODE } from '../../shared/errors.js'
 import { AWARENESS_LIMITS } from '../../server/collab/awareness-guard.js'
+import type { DocConnection } from '../../server/collab/live-doc.js'
 import { addNode, api, connectY, createRoom, sleep, waitFor, type YClient } from '../helpers/clients.js'
 import { dbKind, serverPerSuite } from '../helpers/server.js'
 import { awarenessMessage, canonical, liveDoc, logDoc, rawUpdate, rawY, syncStep2Message, updateMessage, type RawY } from '../helpers/yjs-raw.js'
@@ -232,6 +233,39 @@ describe(`one message can never corrupt a room (${dbKind})`, () => {
     await newcomer.sendAndSettle(new Uint8Array([3])) // query awareness
     const bytes = newcomer.received.reduce((n, m) => n + m.byteLength, 0)
     expect(bytes).toBeLessThan(2_000)
+  })
+
+  it('should Yjs ever throw half-way through an update that passed every check, the document is reloaded from the log and every client resyncs: memory never keeps what the log lacks', async () => {
+    const { room, tokens } = await createRoom(env.server.url)
+    const writer = open(room.id, tokens.candidate)
+    const reader = open(room.id, tokens.interviewer)
+    await Promise.all([writer.synced, reader.synced])
+    const notes = (c: YClient) => c.doc.getText('notes:clarify')
+    notes(writer).insert(0, 'logged.')
+    await waitFor(() => notes(reader).toString() === 'logged.', { what: 'the first edit relayed' })
+
+    // The server's own document, reached the way a socket reaches it, with a fault planted: Yjs
+    // throws once after integrating the next update (an observer throwing, as a Yjs bug would).
+    const probe: DocConnection = { linkId: 'test-probe', canWrite: false, awarenessIds: new Set(), send() {}, close() {} }
+    const doc = await env.server.docs.join(room.id, 'board', probe)
+    env.server.docs.leave(doc, probe)
+    doc.ydoc.once('afterTransaction', () => {
+      throw new Error('fault planted by the test')
+    })
+    const closesBefore = reader.closes.length
+    notes(writer).insert(notes(writer).length, ' half.')
+
+    // Every socket of the document is closed (the reader with 1011); both reconnect to a copy
+    // loaded from the log, and the writer's resync brings its edit whole, logged this time.
+    await waitFor(() => reader.closes.length > closesBefore, { what: 'the reader sent away' })
+    expect(reader.closes.slice(closesBefore)).toContain(1011)
+    expect(doc.destroyed).toBe(true)
+    await waitFor(() => notes(reader).toString() === 'logged. half.', { timeout: 10_000, what: 'the edit reaching the reader after the reload' })
+    await waitFor(async () => (await logDoc(env.server, room.id)).getText('notes:clarify').toString() === 'logged. half.', { what: 'the edit logged' })
+    await expectLiveEqualsLog(room.id)
+    notes(reader).insert(0, 'then ')
+    await waitFor(() => notes(writer).toString() === 'then logged. half.', { what: 'editing as usual afterwards' })
+    await expectLiveEqualsLog(room.id)
   })
 
   it(`a board past ${DOC_LIMITS.nodes} parts is refused whole with 4413, and the room and its report carry on`, async () => {
