@@ -22,6 +22,7 @@ import { RateLimiter, retryAfterSeconds } from './http/rate-limit.js'
 import { routeUpgrades } from './http/upgrades.js'
 import { createLogger, type Logger } from './log.js'
 import { connectRedis } from './realtime/redis.js'
+import { connectRedisDocRelay } from './realtime/redis-doc-relay.js'
 import { attachSocketIo } from './realtime/socket.js'
 import { version } from './version.js'
 
@@ -48,10 +49,14 @@ export interface ServerOptions {
 export async function startServer(config: Config, opts: ServerOptions = {}): Promise<RunningServer> {
   const log = opts.log ?? createLogger(config.LOG_LEVEL)
   const clock = opts.clock ?? Date.now
-  const database = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR })
+  // Several nodes (REDIS_URL) on one Postgres write one log: the database numbers its rows. (PGlite
+  // belongs to one process, so with it a node is alone whatever REDIS_URL says.)
+  const sharedLog = Boolean(config.REDIS_URL && config.DATABASE_URL)
+  const database = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR, sharedLog })
   const tokens = createTokenSigner(loadSecret(config.SECRET, config.DATA_DIR))
   const sessions = new Sessions()
   const redis = config.REDIS_URL ? await connectRedis(config.REDIS_URL, log) : null
+  const relay = config.REDIS_URL ? await connectRedisDocRelay(config.REDIS_URL, log) : null
 
   const httpServer = createServer()
   await new Promise<void>((resolve, reject) => {
@@ -95,8 +100,10 @@ export async function startServer(config: Config, opts: ServerOptions = {}): Pro
 
   const app = createApp(deps)
   httpServer.on('request', getRequestListener(app.fetch))
-  const store = createPgDocStore(database.db, database.logWriter, log, opts.flushIntervalMs ?? config.FLUSH_INTERVAL_MS)
-  const docs = new LiveDocs({ store, log, clock, keyframeEvery: opts.keyframeEvery ?? 300 })
+  const keyframeEvery = opts.keyframeEvery ?? 300
+  const store = createPgDocStore(database.db, database.logWriter, log, opts.flushIntervalMs ?? config.FLUSH_INTERVAL_MS, keyframeEvery)
+  // A shared log keyframes from the log itself (log-keyframes.ts), never from a node's memory.
+  const docs = new LiveDocs({ store, log, clock, keyframeEvery: sharedLog ? Infinity : keyframeEvery, relay })
   const yjs = createYjsEndpoint({
     docs,
     sessions,
@@ -168,6 +175,7 @@ export async function startServer(config: Config, opts: ServerOptions = {}): Pro
         )
         httpServer.closeAllConnections()
         await stopped
+        await relay?.close()
         await redis?.close()
         await database.close()
         if (flushed !== null) {

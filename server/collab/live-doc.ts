@@ -7,6 +7,7 @@ import { AppError } from '../../shared/errors.js'
 import { DOC_LIMITS, type DocLimits } from '../../shared/canvas/limits.js'
 import { admitAwareness } from './awareness-guard.js'
 import type { DocStore } from './doc-store.js'
+import type { RelayedDoc, RelayLink } from './doc-relay.js'
 import { DocUsage } from './doc-usage.js'
 import { applyStored, type StoredKeyframe } from './keyframe.js'
 import { checkUpdate, integratesWhole, InvalidUpdate, type UpdateVerdict } from './update-check.js'
@@ -39,6 +40,17 @@ class PerSocketBudget {
   }
 }
 
+/** The origin of what another node sent (doc-relay.ts): applied and shown here, logged by that node, never sent back. */
+const REMOTE = Symbol('another node')
+/** Awareness' own origin when it drops a state nobody renewed for 30 s: each node does so by itself. */
+const AWARENESS_TIMEOUT = 'timeout'
+
+/** Another node's sockets of one invite link, as the awareness guard sees them (they own the ids they announced). */
+interface RemoteOwner {
+  readonly linkId: string
+  readonly awarenessIds: Set<number>
+}
+
 /** y-websocket message types. */
 export const MESSAGE_SYNC = 0
 export const MESSAGE_AWARENESS = 1
@@ -58,7 +70,7 @@ export interface DocConnection {
  * A document held in memory while anyone has it open: the Y.Doc, its awareness, its sockets, and
  * the sequence number of the next update to log.
  */
-export class LiveDoc {
+export class LiveDoc implements RelayedDoc {
   readonly ydoc = new Y.Doc({ gc: true })
   readonly awareness = new awarenessProtocol.Awareness(this.ydoc)
   readonly conns = new Set<DocConnection>()
@@ -72,8 +84,11 @@ export class LiveDoc {
   /** Sockets whose sync step 2 has arrived, and the updates others sent ahead of theirs (`#applyOrHold`). */
   readonly #resynced = new WeakSet<DocConnection>()
   readonly #held = new WeakMap<DocConnection, { updates: Array<{ update: Uint8Array; message: Uint8Array }>; bytes: number }>()
-  /** Which socket owns each awareness client id (awareness-guard.ts). */
-  readonly #owners = new Map<number, DocConnection>()
+  /** Which socket owns each awareness client id (awareness-guard.ts), or which other node's link. */
+  readonly #owners = new Map<number, DocConnection | RemoteOwner>()
+  readonly #remoteOwners = new Map<string, RemoteOwner>()
+  /** The same document on other nodes (REDIS_URL), once LiveDocs has opened it; null on a single node. */
+  relay: RelayLink | null = null
 
   constructor(
     readonly roomId: string,
@@ -210,6 +225,86 @@ export class LiveDoc {
     this.#record(update, conn)
     const relay = message ?? updateMessage(update)
     for (const other of this.conns) if (other !== conn) other.send(relay)
+    this.relay?.update(update)
+  }
+
+  /**
+   * An update another node accepted, logged and published (doc-relay.ts): applied whole or not at
+   * all, like a socket's, and sent to this node's sockets. 'missing': it depends on what this node
+   * lacks (an entry missed while Redis was away): the relay asks the other nodes for it.
+   */
+  applyRemote(update: Uint8Array): 'applied' | 'missing' {
+    let verdict: UpdateVerdict
+    try {
+      verdict = checkUpdate(this.ydoc, update)
+    } catch {
+      // The node that accepted it checked it against a document holding more than this one.
+      return 'missing'
+    }
+    if (verdict.kind === 'missing') return 'missing'
+    if (verdict.kind === 'undecided' && !integratesWhole(this.ydoc, update)) return 'missing'
+    this.#changed = false
+    try {
+      Y.applyUpdate(this.ydoc, update, REMOTE)
+    } catch {
+      this.onBroken(this)
+      return 'missing'
+    }
+    if (!this.#changed) return 'applied'
+    // Counted, never refused: the node that took it held it to the same limits.
+    this.#usage.add(verdict.adds, update.byteLength)
+    const message = updateMessage(update)
+    for (const conn of this.conns) conn.send(message)
+    return 'applied'
+  }
+
+  applyRemoteAwareness(update: Uint8Array, linkId: string): void {
+    let owner = this.#remoteOwners.get(linkId)
+    if (!owner) this.#remoteOwners.set(linkId, (owner = { linkId, awarenessIds: new Set() }))
+    let kept: Uint8Array | null
+    try {
+      kept = admitAwareness(update, this.awareness, this.#owners, owner)
+    } catch {
+      return
+    }
+    if (kept) awarenessProtocol.applyAwarenessUpdate(this.awareness, kept, REMOTE)
+    for (const id of owner.awarenessIds) {
+      if (this.awareness.states.has(id)) continue
+      owner.awarenessIds.delete(id)
+      if (this.#owners.get(id) === owner) this.#owners.delete(id)
+    }
+    if (owner.awarenessIds.size === 0) this.#remoteOwners.delete(linkId)
+  }
+
+  stateVector(): Uint8Array {
+    return Y.encodeStateVector(this.ydoc)
+  }
+
+  diff(stateVector: Uint8Array): Uint8Array | null {
+    try {
+      const diff = Y.encodeStateAsUpdate(this.ydoc, stateVector)
+      // An update with nothing in it: no structs, no deletions.
+      return diff.byteLength > 2 ? diff : null
+    } catch {
+      return null
+    }
+  }
+
+  awarenessSnapshot(): Array<{ update: Uint8Array; linkId: string }> {
+    return this.#byLink([...this.awareness.getStates().keys()], (id) => this.#owners.get(id), true)
+  }
+
+  /** Awareness updates of `ids`, one per invite link owning them (`localOnly`: this node's sockets only). */
+  #byLink(ids: readonly number[], ownerOf: (id: number) => DocConnection | RemoteOwner | undefined, localOnly: boolean): Array<{ update: Uint8Array; linkId: string }> {
+    const groups = new Map<string, number[]>()
+    for (const id of ids) {
+      const owner = ownerOf(id)
+      if (!owner || (localOnly && this.#remoteOwners.get(owner.linkId) === owner)) continue
+      const group = groups.get(owner.linkId)
+      if (group) group.push(id)
+      else groups.set(owner.linkId, [id])
+    }
+    return [...groups].map(([linkId, group]) => ({ linkId, update: awarenessProtocol.encodeAwarenessUpdate(this.awareness, group) }))
   }
 
   /**
@@ -253,8 +348,9 @@ export class LiveDoc {
   leave(conn: DocConnection): void {
     if (!this.conns.delete(conn)) return
     if (conn.awarenessIds.size > 0) {
-      for (const id of conn.awarenessIds) this.#owners.delete(id)
+      // Removed while still owned, so that other nodes hear whose they were.
       awarenessProtocol.removeAwarenessStates(this.awareness, [...conn.awarenessIds].filter((id) => this.awareness.states.has(id)), null)
+      for (const id of conn.awarenessIds) this.#owners.delete(id)
     }
   }
 
@@ -267,6 +363,8 @@ export class LiveDoc {
 
   destroy(): void {
     this.#destroyed = true
+    this.relay?.close()
+    this.relay = null
     this.ydoc.off('afterTransaction', this.#onTransaction)
     this.awareness.off('update', this.#onAwareness)
     this.awareness.destroy()
@@ -292,10 +390,14 @@ export class LiveDoc {
     }
   }
 
-  #onAwareness = ({ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] }): void => {
+  #onAwareness = ({ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] }, origin: unknown): void => {
     const changed = added.concat(updated, removed)
     const message = awarenessMessage(awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed))
     for (const conn of this.conns) conn.send(message)
+    // This node's sockets' news, to the other nodes (theirs came from them; timeouts each node sees by itself).
+    if (this.relay && origin !== REMOTE && origin !== AWARENESS_TIMEOUT) {
+      for (const { update, linkId } of this.#byLink(changed, (id) => this.#owners.get(id), true)) this.relay.awareness(update, linkId)
+    }
   }
 }
 

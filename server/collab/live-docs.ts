@@ -1,5 +1,6 @@
 import * as Y from 'yjs'
 import type { Logger } from '../log.js'
+import type { DocRelay } from './doc-relay.js'
 import type { DocStore } from './doc-store.js'
 import { type DocConnection, LiveDoc } from './live-doc.js'
 
@@ -9,6 +10,8 @@ export interface LiveDocsOptions {
   clock: () => number
   /** A keyframe is stored after this many logged updates of a document. */
   keyframeEvery?: number
+  /** The same documents on other nodes (REDIS_URL); none on a single node. */
+  relay?: DocRelay | null
 }
 
 /** After a failed unload (its updates not durable), the next try. */
@@ -25,7 +28,7 @@ export class LiveDocs {
   readonly #opts: Required<LiveDocsOptions>
 
   constructor(opts: LiveDocsOptions) {
-    this.#opts = { keyframeEvery: 300, ...opts }
+    this.#opts = { keyframeEvery: 300, relay: null, ...opts }
   }
 
   get size(): number {
@@ -137,6 +140,8 @@ export class LiveDocs {
     const doc = new LiveDoc(roomId, name, stored.lastSeq, this.#opts.store, this.#opts.keyframeEvery, this.#opts.clock)
     doc.restore(stored.keyframe, stored.tail)
     doc.onBroken = (broken) => this.#reload(broken)
+    // Before any socket is served: what other nodes took and may not have written yet.
+    if (this.#opts.relay) doc.relay = await this.#opts.relay.open(doc)
     this.#loaded.add(doc)
     this.#opts.log.debug('doc loaded', {
       room: roomId,

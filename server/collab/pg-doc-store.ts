@@ -6,6 +6,7 @@ import { yjsKeyframes, yjsUpdates } from '../db/schema.js'
 import type { Logger } from '../log.js'
 import type { DocStore, Keyframe, KeyframeSource, LoggedUpdate, StoredDoc } from './doc-store.js'
 import { encodeKeyframe, KEYFRAME_FORMAT } from './keyframe.js'
+import { LogKeyframes } from './log-keyframes.js'
 
 /** Keyframes encoded per batch at most (a flush runs batches until none are due), so one batch never stalls the event loop encoding hundreds. */
 const KEYFRAMES_PER_BATCH = 16
@@ -53,7 +54,16 @@ export function createPgDocStore(
   log: Logger,
   /** The group-commit interval: config's FLUSH_INTERVAL_MS. */
   intervalMs: number,
+  /** Rows of a document between two keyframes, when the log is shared (`writer.allocatesSeq`). */
+  keyframeEvery = 300,
 ): DocStore {
+  // A shared log's keyframes are built from the log (a node's memory cannot name their seq).
+  const logKeyframes = writer.allocatesSeq ? new LogKeyframes(db, writer, log, keyframeEvery) : null
+  /** Writes one batch; a shared log's writer says which seqs it gave, for its keyframes. */
+  const writeUpdates = async (batch: LogBatch): Promise<void> => {
+    const written = await writer.writeUpdates(batch)
+    if (written && logKeyframes) logKeyframes.written(written)
+  }
   /** Batches not yet written, oldest first. */
   let queued: LogBatch[] = []
   /**
@@ -169,7 +179,8 @@ export function createPgDocStore(
   const settleRefused = async (roomId: string, batch: LogBatch, err: unknown): Promise<boolean> => {
     const rows = writer.rowsOf(batch)
     const scope = `room ${roomId}`
-    if (sqlState(err) !== UNIQUE_VIOLATION) return drop(scope, roomId, rows, err)
+    // A shared log's seqs are the database's: a row can never meet one already stored under its seq.
+    if (sqlState(err) !== UNIQUE_VIOLATION || writer.allocatesSeq) return drop(scope, roomId, rows, err)
     let written: Array<{ doc: string; seq: number }>
     try {
       written = await db
@@ -241,7 +252,7 @@ export function createPgDocStore(
   const writeRoomBatch = async (roomId: string, batch: LogBatch, q: RoomQueue | undefined): Promise<'stored' | 'settled' | 'wait'> => {
     try {
       try {
-        await writer.writeUpdates(batch)
+        await writeUpdates(batch)
         return 'stored'
       } catch (err) {
         if (!isConstraintViolation(err)) throw err
@@ -348,7 +359,7 @@ export function createPgDocStore(
             const batch = batches[0]!
             if (batch.rows > 0) {
               try {
-                await writer.writeUpdates(batch)
+                await writeUpdates(batch)
               } catch (err) {
                 // The database is out of reach: everything waits, in order (splitting would only
                 // multiply the statements that fail).
@@ -486,6 +497,7 @@ export function createPgDocStore(
     async close() {
       try {
         await flush()
+        await logKeyframes?.idle()
       } finally {
         // Stopped even when the flush gave up: the database is closed next.
         closed = true

@@ -8,7 +8,7 @@ import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator'
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js'
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator'
 import postgres from 'postgres'
-import { type LogWriter, pgliteLogWriter, postgresLogWriter } from './log-writer.js'
+import { type LogWriter, pgliteLogWriter, postgresLogWriter, postgresSharedLogWriter } from './log-writer.js'
 import * as schema from './schema.js'
 import { lockDataDir } from './data-dir-lock.js'
 import { PGliteThread } from './pglite-thread.js'
@@ -28,8 +28,11 @@ const migrationsFolder = fileURLToPath(new URL('../../migrations', import.meta.u
 /** Serialises migrations of several nodes starting at once against one Postgres. */
 const MIGRATION_LOCK = 7_340_101
 
-/** Opens Postgres when `databaseUrl` is set, embedded PGlite in `dataDir` otherwise; migrates. */
-export async function openDatabase(opts: { databaseUrl?: string | undefined; dataDir: string }): Promise<Database> {
+/**
+ * Opens Postgres when `databaseUrl` is set, embedded PGlite in `dataDir` otherwise; migrates.
+ * `sharedLog`: several nodes write this Postgres's update log (REDIS_URL), so the database numbers its rows.
+ */
+export async function openDatabase(opts: { databaseUrl?: string | undefined; dataDir: string; sharedLog?: boolean }): Promise<Database> {
   if (opts.databaseUrl) {
     // One connection for the migration, so the advisory lock and the migration share a session.
     const migrator = postgres(opts.databaseUrl, { max: 1, onnotice: () => {} })
@@ -41,7 +44,7 @@ export async function openDatabase(opts: { databaseUrl?: string | undefined; dat
     }
     const client = postgres(opts.databaseUrl, { max: 10, onnotice: () => {} })
     const db = drizzlePostgres(client, { schema }) as unknown as Db
-    return { db, driver: 'postgres', logWriter: postgresLogWriter(db), close: () => client.end({ timeout: 5 }) }
+    return { db, driver: 'postgres', logWriter: opts.sharedLog ? postgresSharedLogWriter(db) : postgresLogWriter(db), close: () => client.end({ timeout: 5 }) }
   }
   mkdirSync(opts.dataDir, { recursive: true })
   // PGlite belongs to one process: a second server on this directory stops here, before opening it.

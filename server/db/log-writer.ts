@@ -14,6 +14,14 @@ export interface LogBatch {
   add(update: LoggedUpdate): void
 }
 
+/** The last seq a write gave a document, and how many rows of it the write held. */
+export interface WrittenSeqs {
+  roomId: string
+  doc: string
+  seq: number
+  rows: number
+}
+
 /**
  * How a database takes the update log: its batch encoding, and the two statements of a group
  * commit. Each statement is atomic on its own, and the store writes a batch's updates before the
@@ -21,8 +29,16 @@ export interface LogBatch {
  */
 export interface LogWriter {
   newBatch(): LogBatch
-  /** Writes one batch made by `newBatch`, all or nothing. */
-  writeUpdates(batch: LogBatch): Promise<void>
+  /**
+   * Writes one batch made by `newBatch`, all or nothing. A writer that numbers the rows itself
+   * (`allocatesSeq`: several nodes write one log) says which seqs it gave each document.
+   */
+  writeUpdates(batch: LogBatch): Promise<readonly WrittenSeqs[] | void>
+  /**
+   * The database numbers each document's rows as it stores them, in the order it commits them:
+   * the `seq` of an appended update is ignored, and no node's memory decides the order.
+   */
+  readonly allocatesSeq?: boolean
   /**
    * A batch's updates decoded again: the cold path only, when the database refused a batch and
    * the store writes each room's rows on their own. Works on a batch already written or sealed.
@@ -65,6 +81,61 @@ export function postgresLogWriter(db: Db): LogWriter {
         insert into ${yjsUpdates} (room_id, doc, seq, at, participant_id, bytes)
         select r.r, r.d, r.s, timestamptz 'epoch' + r.a * interval '1 millisecond', r.p, decode(r.b, 'base64')
         from json_to_recordset(${as(batch, JsonRows).json}::json) as r(r text, d text, s bigint, a bigint, p text, b text)`)
+    },
+    rowsOf: (batch) => as(batch, JsonRows).decode(),
+    async writeKeyframes(keyframes) {
+      await db.insert(yjsKeyframes).values([...keyframes]).onConflictDoNothing()
+    },
+  }
+}
+
+/** Any 64-bit number, the same on every node: the advisory locks of the shared log are keyed by it and a document's key. */
+const LOG_LOCK_SEED = 7_340_102
+
+/**
+ * Postgres shared by several nodes (REDIS_URL): the database gives each row its seq, the next of
+ * its document, so two nodes writing one document can never pick the same seq or wedge each
+ * other. A batch's documents are locked first (transaction-scoped advisory locks, in one order on
+ * every node, so never a deadlock), then one statement numbers and inserts its rows after the
+ * highest stored seq: it sees every row a node committed before it got the locks, so a document's
+ * seqs follow the order the database committed its rows in. Costs a transaction (BEGIN, the locks,
+ * COMMIT: three round trips) per batch, not per row; a single node keeps `postgresLogWriter`.
+ */
+export function postgresSharedLogWriter(db: Db): LogWriter {
+  return {
+    allocatesSeq: true,
+    newBatch: () => new JsonRows(),
+    async writeUpdates(batch) {
+      const json = as(batch, JsonRows).json
+      return db.transaction(async (tx) => {
+        await tx.execute(sql`
+          select pg_advisory_xact_lock(k) from (
+            select distinct hashtextextended(e.v->>'r' || '/' || (e.v->>'d'), ${LOG_LOCK_SEED}) as k
+            from json_array_elements(${json}::json) as e(v)
+          ) as docs order by k`)
+        // postgres.js answers with the rows themselves (an array).
+        const written = (await tx.execute(sql`
+          with input as (
+            select e.v->>'r' as r, e.v->>'d' as d, (e.v->>'a')::bigint as a, e.v->>'p' as p, e.v->>'b' as b, e.i
+            from json_array_elements(${json}::json) with ordinality as e(v, i)
+          ),
+          base as (
+            select docs.r, docs.d, coalesce(last.seq, 0) as seq
+            from (select distinct r, d from input) as docs
+            left join lateral (
+              select u.seq from ${yjsUpdates} u where u.room_id = docs.r and u.doc = docs.d order by u.seq desc limit 1
+            ) as last on true
+          ),
+          stored as (
+            insert into ${yjsUpdates} (room_id, doc, seq, at, participant_id, bytes)
+            select i.r, i.d, base.seq + row_number() over (partition by i.r, i.d order by i.i),
+              timestamptz 'epoch' + i.a * interval '1 millisecond', i.p, decode(i.b, 'base64')
+            from input i join base on base.r = i.r and base.d = i.d
+            returning room_id, doc, seq
+          )
+          select room_id, doc, max(seq) as seq, count(*) as rows from stored group by room_id, doc`)) as unknown as Array<{ room_id: string; doc: string; seq: string | number; rows: string | number }>
+        return written.map((w) => ({ roomId: w.room_id, doc: w.doc, seq: Number(w.seq), rows: Number(w.rows) }))
+      })
     },
     rowsOf: (batch) => as(batch, JsonRows).decode(),
     async writeKeyframes(keyframes) {

@@ -1,52 +1,12 @@
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
-import { connect, createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { api, type ClientSocket, connectSocket, connectY, createRoom, sleep, waitFor, type YClient } from '../helpers/clients.js'
 import { type ServerProcess, spawnServer } from '../helpers/process.js'
+import { freePort, hasRedis, startRedis, stopRedis } from '../helpers/redis.js'
 import { dbKind } from '../helpers/server.js'
-
-/** A port nothing listens on right now. */
-async function freePort(): Promise<number> {
-  const probe = createServer()
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve))
-  const { port } = probe.address() as { port: number }
-  await new Promise((resolve) => probe.close(resolve))
-  return port
-}
-
-/** True if a Redis answers PING on the port. */
-function pong(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect(port, '127.0.0.1')
-    const done = (ok: boolean) => {
-      socket.destroy()
-      resolve(ok)
-    }
-    socket.setTimeout(500, () => done(false))
-    socket.on('error', () => done(false))
-    socket.on('data', (d) => done(d.toString().startsWith('+PONG')))
-    socket.on('connect', () => socket.write('PING\r\n'))
-  })
-}
-
-/** This test's own Redis, never the shared one on 6379: the test stops it. */
-async function startRedis(port: number): Promise<ChildProcess> {
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'no'], {
-    stdio: 'ignore',
-  })
-  await waitFor(() => pong(port), { timeout: 10_000, what: `redis on ${port}` })
-  return child
-}
-
-async function stopRedis(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return
-  const exited = new Promise((resolve) => child.once('exit', resolve))
-  child.kill('SIGKILL')
-  await exited
-}
 
 /** Bounded: a node that died must fail the test, not hang it. */
 function within<T>(ms: number, what: string, promise: Promise<T>, state: () => string = () => ''): Promise<T> {
@@ -56,9 +16,6 @@ function within<T>(ms: number, what: string, promise: Promise<T>, state: () => s
 }
 
 type Reply = { ok: true; timer: { version: number; status: string } } | { ok: false; error: { code: string } }
-
-/** The test needs redis-server on the PATH, as .ci/run's machine has. */
-const hasRedis = spawnSync('redis-server', ['--version']).status === 0
 
 describe.skipIf(!hasRedis)(`a Redis outage on a node with REDIS_URL (${dbKind})`, () => {
   const dirs: string[] = []

@@ -1,0 +1,220 @@
+import { randomUUID } from 'node:crypto'
+import { Redis, type RedisOptions } from 'ioredis'
+import type { DocRelay, RelayedDoc, RelayLink } from '../collab/doc-relay.js'
+import type { Logger } from '../log.js'
+
+/**
+ * Entries a document's stream keeps (trimmed as it grows, `MAXLEN ~`): minutes of typing, far more
+ * than the log's group commit leaves unwritten, and what a node that loads the document replays.
+ */
+const STREAM_MAX_ENTRIES = 2000
+/** An idle document's stream is gone after this (every node holding it renews it). */
+const STREAM_TTL_MS = 10 * 60_000
+const RENEW_EVERY_MS = 60_000
+/** Entries one read takes at most; a blocking read waits this long for news before looking again. */
+const READ_COUNT = 1000
+const READ_BLOCK_MS = 5000
+/** After a failed read (Redis away), the next try. */
+const READ_RETRY_MS = 250
+/** A document asks the other nodes for what it lacks at most this often. */
+const HELLO_EVERY_MS = 1000
+
+/** Entry kinds: an update, an awareness update, a node's state vector (hello) and another's answer to it (diff). */
+type Kind = 'u' | 'a' | 'h' | 'd'
+
+interface Followed {
+  doc: RelayedDoc
+  key: string
+  /** The id of the last entry read (reads continue after it). */
+  lastId: string
+  lastHello: number
+}
+
+const OPTIONS: RedisOptions = { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 1 }
+
+/**
+ * The Yjs relay between nodes, on Redis Streams, in the way of y-redis and Hocuspocus' Redis
+ * extension (their designs, none of their code): one stream per document, `stepwise:y:{room}:doc`
+ * (the room as a hash tag: one Redis Cluster slot per room).
+ *
+ * - The node that accepts an update logs it and `XADD`s it with its node id; every node holding
+ *   the document reads the stream (one blocking `XREAD` over all of them) and applies, shows, but
+ *   never logs what other nodes sent, so each update is stored once, by the node that took it.
+ * - A node that loads a document from the log first replays the stream (which holds what other
+ *   nodes took but may not have written yet), then follows it, and says hello with its state
+ *   vector: every node holding the document answers with what it lacks (a diff) and its
+ *   awareness. The same hello, after Redis comes back, resyncs what an outage kept apart.
+ * - Awareness goes through the stream too, one entry per invite link, so that each node's guard
+ *   knows whose client ids they are.
+ *
+ * Redis failing never stops a node: a document is then this node's alone until Redis is back.
+ */
+export async function connectRedisDocRelay(url: string, log: Logger): Promise<DocRelay & { close(): Promise<void>; nodeId: string }> {
+  const nodeId = randomUUID().slice(0, 8)
+  const writer = new Redis(url, OPTIONS)
+  const reader = new Redis(url, OPTIONS)
+  let failing = false
+  const failed = (what: string, err: unknown) => {
+    if (!failing) log.warn('redis: the Yjs relay lost its connection; documents on this node carry on alone until it is back', { what, error: String(err) })
+    failing = true
+  }
+  for (const client of [writer, reader]) client.on('error', () => {})
+  await Promise.all([writer.connect(), reader.connect()])
+  let readerId = Number(await reader.client('ID'))
+
+  const followed = new Map<string, Followed>()
+  let closed = false
+  let blocked = false
+  let wake: (() => void) | null = null
+
+  const add = (key: string, kind: Kind, bytes: Uint8Array, extra: string[] = []) =>
+    writer.xaddBuffer(key, 'MAXLEN', '~', STREAM_MAX_ENTRIES, '*', 'n', nodeId, 'k', kind, 'b', Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), ...extra).then(
+      () => {
+        failing = false
+      },
+      (err: unknown) => failed('xadd', err),
+    )
+
+  const hello = (f: Followed, force = false) => {
+    const now = Date.now()
+    if (!force && now - f.lastHello < HELLO_EVERY_MS) return
+    f.lastHello = now
+    void add(f.key, 'h', f.doc.stateVector())
+  }
+
+  /** One entry another node wrote (or a diff meant for us). */
+  const dispatch = (f: Followed, fields: Buffer[]) => {
+    const entry: Record<string, Buffer> = {}
+    for (let i = 0; i + 1 < fields.length; i += 2) entry[fields[i]!.toString()] = fields[i + 1]!
+    const from = entry.n?.toString()
+    const kind = entry.k?.toString() as Kind | undefined
+    const bytes = entry.b
+    if (!from || !bytes || from === nodeId) return
+    const data = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+    switch (kind) {
+      case 'u':
+        if (f.doc.applyRemote(data) === 'missing') hello(f)
+        break
+      case 'd':
+        if (entry.t?.toString() === nodeId && f.doc.applyRemote(data) === 'missing') hello(f)
+        break
+      case 'a':
+        f.doc.applyRemoteAwareness(data, entry.l?.toString() ?? '')
+        break
+      case 'h': {
+        const diff = f.doc.diff(data)
+        if (diff) void add(f.key, 'd', diff, ['t', from])
+        for (const { update, linkId } of f.doc.awarenessSnapshot()) void add(f.key, 'a', update, ['l', linkId])
+        break
+      }
+    }
+  }
+
+  const readLoop = async () => {
+    while (!closed) {
+      if (followed.size === 0) {
+        await new Promise<void>((resolve) => (wake = resolve))
+        wake = null
+        continue
+      }
+      const all = [...followed.values()]
+      let result: Array<[Buffer, Array<[Buffer, Buffer[]]>]> | null
+      try {
+        blocked = true
+        result = (await reader.xreadBuffer('COUNT', READ_COUNT, 'BLOCK', READ_BLOCK_MS, 'STREAMS', ...all.map((f) => f.key), ...all.map((f) => f.lastId))) as typeof result
+      } catch (err) {
+        blocked = false
+        if (closed) return
+        failed('xread', err)
+        await new Promise((r) => setTimeout(r, READ_RETRY_MS))
+        continue
+      } finally {
+        blocked = false
+      }
+      if (!result) continue
+      for (const [keyBuf, entries] of result) {
+        const f = followed.get(keyBuf.toString())
+        if (!f) continue
+        for (const [id, fields] of entries) {
+          f.lastId = id.toString()
+          dispatch(f, fields)
+        }
+      }
+    }
+  }
+
+  /** The blocking read takes the new set of streams at once. */
+  const refollow = () => {
+    if (wake) wake()
+    else if (blocked) writer.client('UNBLOCK', readerId).catch(() => {})
+  }
+
+  // Back after an outage: a new connection id for the reader, and every document says hello again,
+  // so what each node took meanwhile reaches the others (and theirs reaches it).
+  let wasDown = false
+  writer.on('close', () => (wasDown = true))
+  writer.on('ready', () => {
+    if (!wasDown) return
+    wasDown = false
+    log.info('redis: the Yjs relay is back; resyncing documents with the other nodes', { docs: followed.size })
+    for (const f of followed.values()) hello(f, true)
+  })
+  reader.on('ready', () => {
+    reader.client('ID').then(
+      (id) => (readerId = Number(id)),
+      () => {},
+    )
+  })
+
+  const renew = setInterval(() => {
+    for (const f of followed.values()) writer.pexpire(f.key, STREAM_TTL_MS).catch(() => {})
+  }, RENEW_EVERY_MS)
+  renew.unref()
+
+  void readLoop()
+
+  return {
+    nodeId,
+    async open(doc: RelayedDoc): Promise<RelayLink> {
+      const key = `stepwise:y:{${doc.roomId}}:${doc.name}`
+      const f: Followed = { doc, key, lastId: '0-0', lastHello: 0 }
+      // What the stream holds now: other nodes' updates the log may lack (applying one again changes nothing).
+      try {
+        const entries = await writer.xrangeBuffer(key, '-', '+', 'COUNT', STREAM_MAX_ENTRIES * 2)
+        for (const [id, fields] of entries) {
+          f.lastId = id.toString()
+          const kind = fieldOf(fields, 'k')
+          if (kind === 'u' || kind === 'a') dispatch(f, fields)
+        }
+        writer.pexpire(key, STREAM_TTL_MS).catch(() => {})
+      } catch (err) {
+        failed('xrange', err)
+      }
+      followed.set(key, f)
+      refollow()
+      hello(f, true)
+      return {
+        update: (update) => void add(key, 'u', update),
+        awareness: (update, linkId) => void add(key, 'a', update, ['l', linkId]),
+        close: () => {
+          if (followed.get(key) !== f) return
+          followed.delete(key)
+          refollow()
+        },
+      }
+    },
+    async close() {
+      closed = true
+      clearInterval(renew)
+      wake?.()
+      // The reader may be blocked in XREAD for seconds: it is dropped, not asked to quit.
+      reader.disconnect()
+      await (writer.status === 'ready' ? writer.quit().catch(() => writer.disconnect()) : writer.disconnect())
+    },
+  }
+}
+
+function fieldOf(fields: Buffer[], name: string): string | undefined {
+  for (let i = 0; i + 1 < fields.length; i += 2) if (fields[i]!.toString() === name) return fields[i + 1]!.toString()
+  return undefined
+}

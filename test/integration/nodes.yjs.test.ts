@@ -1,0 +1,148 @@
+import type { ChildProcess } from 'node:child_process'
+import { afterEach, describe, expect, it } from 'vitest'
+import postgres from 'postgres'
+import * as Y from 'yjs'
+import { connectY, createRoom, sleep, waitFor, type YClient } from '../helpers/clients.js'
+import { processesPerTest, type ServerProcess } from '../helpers/process.js'
+import { freePort, hasRedis, startRedis, stopRedis } from '../helpers/redis.js'
+
+const DATABASE_URL = process.env.DATABASE_URL
+/** Several nodes share one Postgres (PGlite belongs to one process) and one Redis. */
+const skip = !hasRedis ? 'redis-server is not on the PATH' : !DATABASE_URL ? 'several nodes need a shared Postgres: runs with DATABASE_URL (.ci/run does)' : null
+if (skip) console.warn(`[nodes] multi-node tests skipped: ${skip}`)
+
+const SECRET = 'a-secret-the-nodes-share-for-the-test-0123456789'
+
+describe.skipIf(skip !== null)('several nodes serve the same rooms (Postgres + Redis)', () => {
+  const nodes = processesPerTest('stepwise-nodes-')
+  const redises: ChildProcess[] = []
+  const clients: YClient[] = []
+  let redisUrl = ''
+  afterEach(async () => {
+    for (const c of clients.splice(0)) c.destroy()
+    for (const r of redises.splice(0)) await stopRedis(r)
+  })
+
+  /** This test's own Redis, so that no other test's streams meet ours. */
+  const redis = async () => {
+    const port = await freePort()
+    redises.push(await startRedis(port))
+    redisUrl = `redis://127.0.0.1:${port}`
+  }
+  const node = (env: Record<string, string> = {}) => nodes.start({ DATA_DIR: nodes.tempDir(), DATABASE_URL: DATABASE_URL!, REDIS_URL: redisUrl, SECRET, ...env })
+  const open = (n: ServerProcess, roomId: string, token: string) => {
+    const c = connectY(n.url, roomId, token)
+    clients.push(c)
+    return c
+  }
+  const text = (c: YClient) => c.doc.getText('notes:clarify')
+
+  /** The document as the log alone rebuilds it, and its rows, read straight from Postgres. */
+  const fromLog = async (roomId: string) => {
+    const sql = postgres(DATABASE_URL!, { max: 1, onnotice: () => {} })
+    try {
+      const rows = await sql<{ seq: string; bytes: Uint8Array }[]>`select seq, bytes from yjs_updates where room_id = ${roomId} and doc = 'board' order by seq`
+      const doc = new Y.Doc()
+      for (const r of rows) Y.applyUpdate(doc, r.bytes)
+      return { doc, seqs: rows.map((r) => Number(r.seq)), bytes: rows.map((r) => Buffer.from(r.bytes).toString('base64')) }
+    } finally {
+      await sql.end({ timeout: 5 })
+    }
+  }
+  const stop = async (n: ServerProcess) => {
+    n.child.kill('SIGTERM')
+    expect(await n.exited, n.stderr()).toBe(0)
+  }
+
+  it("an edit or a cursor on one node reaches clients on the other at once, both ways, and each node's edits are logged once", async () => {
+    await redis()
+    const [a, b] = await Promise.all([node(), node()])
+    const { room, tokens } = await createRoom(a.url)
+    const onA = open(a, room.id, tokens.candidate)
+    const onB = open(b, room.id, tokens.interviewer)
+    await Promise.all([onA.synced, onB.synced])
+
+    for (let i = 0; i < 20; i++) {
+      const [from, to] = i % 2 === 0 ? [onA, onB] : [onB, onA]
+      text(from).insert(text(from).length, `${i};`)
+      const expected = text(from).toString()
+      await waitFor(() => text(to).toString() === expected, { timeout: 2000, what: `edit ${i} across nodes` })
+    }
+    expect(text(onA).toString()).toBe(Array.from({ length: 20 }, (_, i) => `${i};`).join(''))
+
+    onA.provider.awareness.setLocalStateField('user', { name: 'Cara on A' })
+    await waitFor(() => [...onB.provider.awareness.getStates().values()].some((s) => s.user?.name === 'Cara on A'), { what: "A's cursor on B" })
+    onB.provider.awareness.setLocalStateField('user', { name: 'Ivan on B' })
+    await waitFor(() => [...onA.provider.awareness.getStates().values()].some((s) => s.user?.name === 'Ivan on B'), { what: "B's cursor on A" })
+    // Leaving on B clears the cursor on A too.
+    onB.provider.awareness.setLocalState(null)
+    await waitFor(() => ![...onA.provider.awareness.getStates().values()].some((s) => s.user?.name === 'Ivan on B'), { what: "B's cursor gone on A" })
+
+    await Promise.all([stop(a), stop(b)])
+    const log = await fromLog(room.id)
+    expect(log.doc.getText('notes:clarify').toString()).toBe(text(onA).toString())
+    // Twenty edits, twenty rows: each stored once, by the node that took it, numbered 1..20 by the database.
+    expect(log.seqs).toEqual(Array.from({ length: 20 }, (_, i) => i + 1))
+    expect(new Set(log.bytes).size).toBe(20)
+  }, 60_000)
+
+  it('a node that loads a room serves what another node took but has not written yet', async () => {
+    await redis()
+    // Node A writes its log only every 10 s: its edits are in its memory and in the stream only.
+    const a = await node({ FLUSH_INTERVAL_MS: '10000' })
+    const b = await node()
+    const { room, tokens } = await createRoom(a.url)
+    const onA = open(a, room.id, tokens.candidate)
+    await onA.synced
+    text(onA).insert(0, 'not written yet')
+    await sleep(200)
+    expect((await fromLog(room.id)).seqs).toEqual([])
+    // B loads the room from the log (empty) and the stream.
+    const onB = open(b, room.id, tokens.interviewer)
+    await onB.synced
+    await waitFor(() => text(onB).toString() === 'not written yet', { timeout: 2000, what: "A's unwritten edit on B" })
+    // And B's own edit goes back to A.
+    text(onB).insert(0, 'B: ')
+    await waitFor(() => text(onA).toString() === 'B: not written yet', { timeout: 2000, what: "B's edit on A" })
+    await Promise.all([stop(a), stop(b)])
+    const log = await fromLog(room.id)
+    expect(log.doc.getText('notes:clarify').toString()).toBe('B: not written yet')
+    expect(log.seqs).toEqual([1, 2])
+  }, 60_000)
+
+  it("both nodes' edits on shared rooms and on a room of one node only are all stored after SIGTERM of both, each once, and a restarted node serves them", async () => {
+    await redis()
+    const [a, b] = await Promise.all([node(), node()])
+    const shared = await Promise.all([createRoom(a.url), createRoom(b.url)])
+    const alone = await createRoom(b.url)
+    const pairs = shared.map(({ room, tokens }) => ({ room, onA: open(a, room.id, tokens.candidate), onB: open(b, room.id, tokens.interviewer) }))
+    const onlyB = open(b, alone.room.id, alone.tokens.candidate)
+    await Promise.all([...pairs.flatMap((p) => [p.onA.synced, p.onB.synced]), onlyB.synced])
+
+    // Both nodes write the same documents at once, many times: one log, never a seq twice.
+    const EDITS = 60
+    for (let i = 0; i < EDITS; i++) {
+      for (const p of pairs) {
+        text(p.onA).insert(0, `a${i} `)
+        text(p.onB).insert(text(p.onB).length, ` b${i}`)
+      }
+      text(onlyB).insert(text(onlyB).length, `${i} `)
+      if (i % 10 === 9) await sleep(30)
+    }
+    for (const p of pairs) await waitFor(() => text(p.onA).toString() === text(p.onB).toString(), { timeout: 5000, what: 'both nodes converged' })
+    await Promise.all([stop(a), stop(b)])
+
+    for (const p of pairs) {
+      const log = await fromLog(p.room.id)
+      expect(log.doc.getText('notes:clarify').toString()).toBe(text(p.onA).toString())
+      expect(log.seqs).toEqual(Array.from({ length: 2 * EDITS }, (_, i) => i + 1))
+      expect(new Set(log.bytes).size).toBe(2 * EDITS)
+    }
+    expect((await fromLog(alone.room.id)).seqs).toHaveLength(EDITS)
+
+    const again = await node()
+    const late = open(again, pairs[0]!.room.id, shared[0]!.tokens.observer)
+    await late.synced
+    expect(text(late).toString()).toBe(text(pairs[0]!.onA).toString())
+  }, 90_000)
+})
