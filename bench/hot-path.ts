@@ -63,6 +63,7 @@ const nullStore: DocStore = {
   append() {},
   keyframeDue() {},
   flush: async () => {},
+  progress: () => ({ appended: 0, settled: 0, waiting: 0 }),
   close: async () => {},
 }
 

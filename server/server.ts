@@ -56,7 +56,7 @@ export async function startServer(config: Config, opts: ServerOptions = {}): Pro
   const tokens = createTokenSigner(loadSecret(config.SECRET, config.DATA_DIR))
   const sessions = new Sessions()
   const redis = config.REDIS_URL ? await connectRedis(config.REDIS_URL, log) : null
-  const relay = config.REDIS_URL ? await connectRedisDocRelay(config.REDIS_URL, log) : null
+  let relay: Awaited<ReturnType<typeof connectRedisDocRelay>> | null = null
 
   const httpServer = createServer()
   await new Promise<void>((resolve, reject) => {
@@ -102,6 +102,7 @@ export async function startServer(config: Config, opts: ServerOptions = {}): Pro
   httpServer.on('request', getRequestListener(app.fetch))
   const keyframeEvery = opts.keyframeEvery ?? 300
   const store = createPgDocStore(database.db, database.logWriter, log, opts.flushIntervalMs ?? config.FLUSH_INTERVAL_MS, keyframeEvery)
+  if (config.REDIS_URL) relay = await connectRedisDocRelay(config.REDIS_URL, log, sharedLog ? store : null)
   // A shared log keyframes from the log itself (log-keyframes.ts), never from a node's memory.
   const docs = new LiveDocs({ store, log, clock, keyframeEvery: sharedLog ? Infinity : keyframeEvery, relay })
   const yjs = createYjsEndpoint({

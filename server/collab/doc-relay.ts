@@ -16,8 +16,11 @@ export interface DocRelay {
 export interface RelayedDoc {
   readonly roomId: string
   readonly name: string
-  /** Applies an update another node accepted (logged by that node). 'missing': it depends on what this node lacks. */
-  applyRemote(update: Uint8Array): 'applied' | 'missing'
+  /**
+   * Applies an update another node accepted (logged by that node). 'changed' or 'unchanged' (this
+   * node had all of it already); 'missing': it depends on what this node lacks.
+   */
+  applyRemote(update: Uint8Array): 'changed' | 'unchanged' | 'missing'
   /** Applies another node's awareness update of the clients of one invite link (`linkId`). */
   applyRemoteAwareness(update: Uint8Array, linkId: string): void
   /** This node's state vector, for another node to answer with what this one lacks. */
@@ -30,8 +33,8 @@ export interface RelayedDoc {
 
 /** One document's side of the relay. */
 export interface RelayLink {
-  /** Publishes an update this node accepted (and logs), to the nodes that hold the document. */
-  update(update: Uint8Array): void
+  /** Publishes an update this node accepted (and logged, through `linkId`), to the nodes that hold the document. */
+  update(update: Uint8Array, linkId: string): void
   /** Publishes an awareness change of this node's sockets of one invite link. */
   awareness(update: Uint8Array, linkId: string): void
   /** Stops relaying (the document unloaded). */

@@ -60,6 +60,11 @@ export interface DocStore {
    * refusing, saying what is not stored.
    */
   flush(roomId?: string): Promise<void>
+  /**
+   * How far the log is written, without writing anything sooner: `settled` ≥ n means the first n
+   * updates of `appended` are stored (or settled for good) once nothing `waiting` apart either.
+   */
+  progress(): { appended: number; settled: number; waiting: number }
   /** Flushes and stops the background writer. */
   close(): Promise<void>
 }

@@ -225,7 +225,7 @@ export class LiveDoc implements RelayedDoc {
     this.#record(update, conn)
     const relay = message ?? updateMessage(update)
     for (const other of this.conns) if (other !== conn) other.send(relay)
-    this.relay?.update(update)
+    this.relay?.update(update, conn.linkId)
   }
 
   /**
@@ -233,7 +233,7 @@ export class LiveDoc implements RelayedDoc {
    * all, like a socket's, and sent to this node's sockets. 'missing': it depends on what this node
    * lacks (an entry missed while Redis was away): the relay asks the other nodes for it.
    */
-  applyRemote(update: Uint8Array): 'applied' | 'missing' {
+  applyRemote(update: Uint8Array): 'changed' | 'unchanged' | 'missing' {
     let verdict: UpdateVerdict
     try {
       verdict = checkUpdate(this.ydoc, update)
@@ -250,12 +250,12 @@ export class LiveDoc implements RelayedDoc {
       this.onBroken(this)
       return 'missing'
     }
-    if (!this.#changed) return 'applied'
+    if (!this.#changed) return 'unchanged'
     // Counted, never refused: the node that took it held it to the same limits.
     this.#usage.add(verdict.adds, update.byteLength)
     const message = updateMessage(update)
     for (const conn of this.conns) conn.send(message)
-    return 'applied'
+    return 'changed'
   }
 
   applyRemoteAwareness(update: Uint8Array, linkId: string): void {

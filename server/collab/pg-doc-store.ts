@@ -494,6 +494,7 @@ export function createPgDocStore(
       schedule()
     },
     flush,
+    progress: () => ({ appended, settled, waiting: rowsApart }),
     async close() {
       try {
         await flush()

@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto'
 import { Redis, type RedisOptions } from 'ioredis'
 import type { DocRelay, RelayedDoc, RelayLink } from '../collab/doc-relay.js'
+import type { DocStore } from '../collab/doc-store.js'
 import type { Logger } from '../log.js'
+import { UnconfirmedUpdates } from './unconfirmed-updates.js'
 
 /**
  * Entries a document's stream keeps (trimmed as it grows, `MAXLEN ~`): minutes of typing, far more
@@ -18,6 +20,17 @@ const READ_BLOCK_MS = 5000
 const READ_RETRY_MS = 250
 /** A document asks the other nodes for what it lacks at most this often. */
 const HELLO_EVERY_MS = 1000
+/**
+ * Each node says how far its log is durable this often, in a key that lives NODE_TTL_MS: a node
+ * whose key is gone is dead, and what it published but never confirmed is written by the others.
+ */
+const DURABLE_EVERY_MS = 500
+const NODE_TTL_MS = 3000
+/** How often a node looks whether the nodes it holds unconfirmed updates of are alive. */
+const CHECK_ORIGINS_EVERY_MS = 1000
+/** A node that stopped cleanly keeps its final word this long. */
+const STOPPED_TTL_MS = 60_000
+const nodeKey = (id: string) => `stepwise:node:${id}`
 
 /** Entry kinds: an update, an awareness update, a node's state vector (hello) and another's answer to it (diff). */
 type Kind = 'u' | 'a' | 'h' | 'd'
@@ -49,7 +62,12 @@ const OPTIONS: RedisOptions = { lazyConnect: true, enableOfflineQueue: false, ma
  *
  * Redis failing never stops a node: a document is then this node's alone until Redis is back.
  */
-export async function connectRedisDocRelay(url: string, log: Logger): Promise<DocRelay & { close(): Promise<void>; nodeId: string }> {
+export async function connectRedisDocRelay(
+  url: string,
+  log: Logger,
+  /** The log, when several nodes share it: this node writes what a dead node took and never wrote. */
+  store: DocStore | null,
+): Promise<DocRelay & { close(): Promise<void>; nodeId: string }> {
   const nodeId = randomUUID().slice(0, 8)
   const writer = new Redis(url, OPTIONS)
   const reader = new Redis(url, OPTIONS)
@@ -63,6 +81,10 @@ export async function connectRedisDocRelay(url: string, log: Logger): Promise<Do
   let readerId = Number(await reader.client('ID'))
 
   const followed = new Map<string, Followed>()
+  /** Updates this node published; `durable`: how many of them its log surely holds. */
+  let published = 0
+  let durable = 0
+  const unconfirmed = new UnconfirmedUpdates()
   let closed = false
   let blocked = false
   let wake: (() => void) | null = null
@@ -91,19 +113,27 @@ export async function connectRedisDocRelay(url: string, log: Logger): Promise<Do
     const bytes = entry.b
     if (!from || !bytes || from === nodeId) return
     const data = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+    /** Applied; what it brought is kept until its node says its log holds it. */
+    const apply = (linkId: string | null) => {
+      const result = f.doc.applyRemote(data)
+      if (result === 'missing') hello(f)
+      else if (result === 'changed' && store) {
+        unconfirmed.add(from, { count: Number(entry.c?.toString() ?? Infinity), roomId: f.doc.roomId, doc: f.doc.name, at: Date.now(), linkId, bytes: data })
+      }
+    }
     switch (kind) {
       case 'u':
-        if (f.doc.applyRemote(data) === 'missing') hello(f)
+        apply(entry.l?.toString() ?? null)
         break
       case 'd':
-        if (entry.t?.toString() === nodeId && f.doc.applyRemote(data) === 'missing') hello(f)
+        if (entry.t?.toString() === nodeId) apply(null)
         break
       case 'a':
         f.doc.applyRemoteAwareness(data, entry.l?.toString() ?? '')
         break
       case 'h': {
         const diff = f.doc.diff(data)
-        if (diff) void add(f.key, 'd', diff, ['t', from])
+        if (diff) void add(f.key, 'd', diff, ['t', from, 'c', String(published)])
         for (const { update, linkId } of f.doc.awarenessSnapshot()) void add(f.key, 'a', update, ['l', linkId])
         break
       }
@@ -171,6 +201,43 @@ export async function connectRedisDocRelay(url: string, log: Logger): Promise<Do
   }, RENEW_EVERY_MS)
   renew.unref()
 
+  // This node is alive, and its log holds its first `durable` published updates: those published
+  // by the last tick whose appends the writer has settled since (never a write sooner than its own).
+  let claim: { upTo: number; appended: number } | null = null
+  const sayDurable = setInterval(() => {
+    if (store) {
+      const now = store.progress()
+      if (claim && now.settled >= claim.appended && now.waiting === 0) durable = Math.max(durable, claim.upTo)
+      if (!claim || durable >= claim.upTo) claim = { upTo: published, appended: now.appended }
+    }
+    writer.set(nodeKey(nodeId), String(durable), 'PX', NODE_TTL_MS).catch(() => {})
+  }, DURABLE_EVERY_MS)
+  sayDurable.unref()
+
+  // The nodes whose updates this node holds unconfirmed: confirmed ones are dropped, a dead one's written.
+  let checking = false
+  const checkOrigins = setInterval(() => {
+    const origins = unconfirmed.origins()
+    if (!store || checking || origins.length === 0) return
+    checking = true
+    writer
+      .mget(origins.map(nodeKey))
+      .then((marks) => {
+        origins.forEach((origin, i) => {
+          const mark = marks[i]
+          if (mark !== null && mark !== undefined) return unconfirmed.confirm(origin, Number(mark))
+          const orphans = unconfirmed.takeOver(origin)
+          for (const u of orphans) store.append({ roomId: u.roomId, doc: u.doc, seq: 0, at: u.at, participantId: u.linkId, bytes: u.bytes })
+          log.warn('a node stopped without writing updates it took; this node writes them', { node: origin, updates: orphans.length })
+        })
+        const dropped = unconfirmed.takeDropped()
+        if (dropped > 0) log.error('updates other nodes took were kept unconfirmed past the limit; the oldest are no longer kept here', { dropped })
+      })
+      .catch(() => {})
+      .finally(() => (checking = false))
+  }, CHECK_ORIGINS_EVERY_MS)
+  checkOrigins.unref()
+
   void readLoop()
 
   return {
@@ -194,7 +261,7 @@ export async function connectRedisDocRelay(url: string, log: Logger): Promise<Do
       refollow()
       hello(f, true)
       return {
-        update: (update) => void add(key, 'u', update),
+        update: (update, linkId) => void add(key, 'u', update, ['c', String(++published), 'l', linkId]),
         awareness: (update, linkId) => void add(key, 'a', update, ['l', linkId]),
         close: () => {
           if (followed.get(key) !== f) return
@@ -206,7 +273,13 @@ export async function connectRedisDocRelay(url: string, log: Logger): Promise<Do
     async close() {
       closed = true
       clearInterval(renew)
+      clearInterval(sayDurable)
+      clearInterval(checkOrigins)
       wake?.()
+      // Stopped cleanly with its log written (the store closed first): the others need write nothing of ours.
+      if (store && (await store.flush().then(() => true, () => false))) {
+        await writer.set(nodeKey(nodeId), String(published), 'PX', STOPPED_TTL_MS).catch(() => {})
+      }
       // The reader may be blocked in XREAD for seconds: it is dropped, not asked to quit.
       reader.disconnect()
       await (writer.status === 'ready' ? writer.quit().catch(() => writer.disconnect()) : writer.disconnect())

@@ -110,6 +110,38 @@ describe.skipIf(skip !== null)('several nodes serve the same rooms (Postgres + R
     expect(log.seqs).toEqual([1, 2])
   }, 60_000)
 
+  it('SIGKILL of a node whose edits are not written yet: its clients move to the other node, which writes them, and nothing is lost', async () => {
+    await redis()
+    // Node A writes its log only every 10 s: when it dies, none of its edits is stored.
+    const a = await node({ FLUSH_INTERVAL_MS: '10000' })
+    const b = await node()
+    const { room, tokens } = await createRoom(b.url)
+    const onA = open(a, room.id, tokens.candidate)
+    const onB = open(b, room.id, tokens.interviewer)
+    await Promise.all([onA.synced, onB.synced])
+    for (let i = 0; i < 10; i++) text(onA).insert(text(onA).length, `a${i} `)
+    text(onB).insert(0, 'b0 ')
+    await waitFor(() => text(onB).toString() === text(onA).toString(), { timeout: 3000, what: "A's edits on B" })
+    const before = text(onA).toString()
+    a.child.kill('SIGKILL')
+    await a.exited
+    // B's own edit is written; A's are nowhere but in memory (B's, and the candidate's browser).
+    await waitFor(async () => (await fromLog(room.id)).seqs.length === 1, { what: "B's edit written" })
+    expect((await fromLog(room.id)).doc.getText('notes:clarify').toString()).toBe('b0 ')
+
+    // The candidate's browser reconnects through the load balancer: to B, with everything it has.
+    const moved = connectY(b.url, room.id, tokens.candidate, { ydoc: onA.doc })
+    clients.push(moved)
+    onA.provider.destroy()
+    await moved.synced
+    text(moved).insert(text(moved).length, 'after ')
+    await waitFor(() => text(onB).toString() === `${before}after `, { timeout: 3000, what: 'the moved client editing on B' })
+    // B sees A's key expire and writes what A took and never wrote.
+    await waitFor(async () => (await fromLog(room.id)).doc.getText('notes:clarify').toString() === `${before}after `, { timeout: 10_000, what: "A's edits written by B" })
+    await stop(b)
+    expect((await fromLog(room.id)).doc.getText('notes:clarify').toString()).toBe(`${before}after `)
+  }, 60_000)
+
   it("both nodes' edits on shared rooms and on a room of one node only are all stored after SIGTERM of both, each once, and a restarted node serves them", async () => {
     await redis()
     const [a, b] = await Promise.all([node(), node()])
