@@ -22,6 +22,7 @@ import { RateLimiter, retryAfterSeconds } from './http/rate-limit.js'
 import { routeUpgrades } from './http/upgrades.js'
 import { createLogger, type Logger } from './log.js'
 import { connectRedis } from './realtime/redis.js'
+import { revokedAmong } from './db/links.repo.js'
 import { connectRedisDocRelay } from './realtime/redis-doc-relay.js'
 import { attachSocketIo } from './realtime/socket.js'
 import { version } from './version.js'
@@ -97,6 +98,16 @@ export async function startServer(config: Config, opts: ServerOptions = {}): Pro
     liveStats: () => ({ docs: 0, sockets: 0, socketIo: 0 }),
   }
   redis?.onRevoke((linkId) => sessions.revoke(linkId))
+  // A revocation made on another node during an outage never reached this one: ask the database.
+  redis?.onBack(() => {
+    revokedAmong(database.db, sessions.linkIds()).then(
+      (revoked) => {
+        for (const linkId of revoked) sessions.revoke(linkId)
+        if (revoked.length > 0) log.info('revocations missed during a Redis outage applied', { links: revoked.length })
+      },
+      (err: unknown) => log.warn('re-checking open links after a Redis outage failed', { error: String(err) }),
+    )
+  })
 
   const app = createApp(deps)
   httpServer.on('request', getRequestListener(app.fetch))

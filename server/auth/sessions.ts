@@ -16,6 +16,11 @@ export class Sessions {
     }
   }
 
+  /** The links with a socket open now. */
+  linkIds(): string[] {
+    return [...this.#byLink.keys()]
+  }
+
   /** Closes every socket of a link; returns how many there were. */
   revoke(linkId: string): number {
     const set = this.#byLink.get(linkId)

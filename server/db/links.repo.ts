@@ -1,4 +1,4 @@
-import { and, eq, isNull } from 'drizzle-orm'
+import { and, eq, inArray, isNotNull, isNull } from 'drizzle-orm'
 import type { Db } from './client.js'
 import { inviteLinks } from './schema.js'
 
@@ -27,3 +27,13 @@ export async function revokeLink(db: Db, roomId: string, id: string, at: Date): 
   return row
 }
 
+
+/** Of these links, the ids of those revoked (a node re-checks its open sockets' links after missing revocations). */
+export async function revokedAmong(db: Db, ids: readonly string[]): Promise<string[]> {
+  if (ids.length === 0) return []
+  const rows = await db
+    .select({ id: inviteLinks.id })
+    .from(inviteLinks)
+    .where(and(inArray(inviteLinks.id, [...ids]), isNotNull(inviteLinks.revokedAt)))
+  return rows.map((r) => r.id)
+}

@@ -27,6 +27,15 @@ export async function connectRedis(url: string, log: Logger) {
   for (const [name, client] of [['pub', pub], ['sub', sub], ['events', events]] as const) watch(name, client, log)
   await Promise.all([pub.connect(), sub.connect(), events.connect()])
   const revokeListeners: ((linkId: string) => void)[] = []
+  const backListeners: (() => void)[] = []
+  // Revocations published while our subscription was down are never delivered: say when it is back.
+  let eventsDown = false
+  events.on('close', () => (eventsDown = true))
+  events.on('ready', () => {
+    if (!eventsDown) return
+    eventsDown = false
+    for (const listener of backListeners) listener()
+  })
   await events.subscribe(REVOKE_CHANNEL)
   events.on('message', (channel, message) => {
     if (channel === REVOKE_CHANNEL) for (const listener of revokeListeners) listener(message)
@@ -53,6 +62,10 @@ export async function connectRedis(url: string, log: Logger) {
     },
     onRevoke(listener: (linkId: string) => void): void {
       revokeListeners.push(listener)
+    },
+    /** After an outage, once revocations reach this node again (those published meanwhile did not). */
+    onBack(listener: () => void): void {
+      backListeners.push(listener)
     },
     async close(): Promise<void> {
       // quit() waits for replies to what was sent; a client still reconnecting just stops.

@@ -2,9 +2,10 @@ import type { ChildProcess } from 'node:child_process'
 import { afterEach, describe, expect, it } from 'vitest'
 import postgres from 'postgres'
 import * as Y from 'yjs'
-import { connectY, createRoom, sleep, waitFor, type YClient } from '../helpers/clients.js'
+import { api, connectSocket, connectY, createRoom, sleep, waitFor, type YClient } from '../helpers/clients.js'
 import { processesPerTest, type ServerProcess } from '../helpers/process.js'
 import { freePort, hasRedis, startRedis, stopRedis } from '../helpers/redis.js'
+import { claimsOf } from '../helpers/tokens.js'
 
 const DATABASE_URL = process.env.DATABASE_URL
 /** Several nodes share one Postgres (PGlite belongs to one process) and one Redis. */
@@ -23,11 +24,12 @@ describe.skipIf(skip !== null)('several nodes serve the same rooms (Postgres + R
     for (const r of redises.splice(0)) await stopRedis(r)
   })
 
-  /** This test's own Redis, so that no other test's streams meet ours. */
+  /** This test's own Redis, so that no other test's streams meet ours (and the test may stop it). */
+  let redisPort = 0
   const redis = async () => {
-    const port = await freePort()
-    redises.push(await startRedis(port))
-    redisUrl = `redis://127.0.0.1:${port}`
+    redisPort = await freePort()
+    redises.push(await startRedis(redisPort))
+    redisUrl = `redis://127.0.0.1:${redisPort}`
   }
   const node = (env: Record<string, string> = {}) => nodes.start({ DATA_DIR: nodes.tempDir(), DATABASE_URL: DATABASE_URL!, REDIS_URL: redisUrl, SECRET, ...env })
   const open = (n: ServerProcess, roomId: string, token: string) => {
@@ -49,6 +51,7 @@ describe.skipIf(skip !== null)('several nodes serve the same rooms (Postgres + R
       await sql.end({ timeout: 5 })
     }
   }
+  const fromLogOf = async (roomId: string) => (await fromLog(roomId)).doc.getText('notes:clarify').toString()
   const stop = async (n: ServerProcess) => {
     n.child.kill('SIGTERM')
     expect(await n.exited, n.stderr()).toBe(0)
@@ -141,6 +144,48 @@ describe.skipIf(skip !== null)('several nodes serve the same rooms (Postgres + R
     await stop(b)
     expect((await fromLog(room.id)).doc.getText('notes:clarify').toString()).toBe(`${before}after `)
   }, 60_000)
+
+  it('Redis down for 15 s: no node stops, rooms of one node are stored, a room on both nodes converges once Redis is back, and a revocation made meanwhile takes effect on the other node', async () => {
+    await redis()
+    const [a, b] = await Promise.all([node(), node()])
+    const shared = await createRoom(a.url)
+    const alone = await createRoom(a.url)
+    const onA = open(a, shared.room.id, shared.tokens.candidate)
+    const onB = open(b, shared.room.id, shared.tokens.interviewer)
+    const observerOnB = open(b, shared.room.id, shared.tokens.observer)
+    const aloneOnA = open(a, alone.room.id, alone.tokens.candidate)
+    const interviewer = await connectSocket(a.url, shared.tokens.interviewer)
+    await Promise.all([onA.synced, onB.synced, observerOnB.synced, aloneOnA.synced])
+    const observerCloses: number[] = []
+    observerOnB.provider.on('connection-close', (e: CloseEvent | null) => observerCloses.push(e?.code ?? 0))
+
+    await stopRedis(redises.pop()!)
+    const outageEnds = Date.now() + 15_000
+    text(onA).insert(0, 'A during. ')
+    text(onB).insert(0, 'B during. ')
+    text(aloneOnA).insert(0, 'alone during.')
+    // Revoked on A: B hears nothing of it while Redis is down.
+    const observerLink = claimsOf(shared.tokens.observer).linkId
+    expect((await api(a.url, `/api/rooms/${shared.room.id}/links/${observerLink}`, { token: shared.tokens.interviewer, method: 'DELETE' })).status).toBe(200)
+    // Timer commands and new connections on both nodes.
+    const ack = await interviewer.socket.timeout(5000).emitWithAck('timer:command', { type: 'start', expectedVersion: interviewer.state.timer.version } as never)
+    expect(ack).toMatchObject({ ok: true })
+    const late = await connectSocket(b.url, shared.tokens.candidate, 'Late')
+    late.socket.disconnect()
+    interviewer.socket.disconnect()
+    await waitFor(async () => (await fromLogOf(alone.room.id)).includes('alone during.'), { timeout: 3000, what: 'the room of one node stored during the outage' })
+    await sleep(Math.max(0, outageEnds - Date.now()))
+    for (const n of [a, b]) expect(n.child.exitCode, n.stderr()).toBeNull()
+
+    redises.push(await startRedis(redisPort))
+    const both = ['A during. ', 'B during. ']
+    const hasBoth = (c: YClient) => both.every((t) => text(c).toString().includes(t))
+    await waitFor(() => hasBoth(onA) && hasBoth(onB), { timeout: 15_000, what: 'the room on both nodes converged after Redis came back' })
+    expect(text(onA).toString()).toBe(text(onB).toString())
+    await waitFor(() => observerCloses.length > 0, { timeout: 10_000, what: "the observer's socket on B closed after Redis came back" })
+    await Promise.all([stop(a), stop(b)])
+    expect((await fromLog(shared.room.id)).doc.getText('notes:clarify').toString()).toBe(text(onA).toString())
+  }, 90_000)
 
   it("both nodes' edits on shared rooms and on a room of one node only are all stored after SIGTERM of both, each once, and a restarted node serves them", async () => {
     await redis()
