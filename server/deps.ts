@@ -43,4 +43,9 @@ export interface RealtimeNotifier {
   /** Emits only to the sockets that interview in `round`. */
   toInterviewers(roomId: string, round: number, event: 'rubrics', payload: RubricsStatusPayload): Promise<void>
   toRoom(roomId: string, event: 'feedback', payload: { round: number; sharedAt: string }): void
+  /**
+   * Sends a fresh `room:state` (timer, presence) in every room this node has sockets in: after a
+   * Redis outage, in which broadcasts from other nodes (a timer change) were lost.
+   */
+  resyncLocalRooms(): Promise<void>
 }

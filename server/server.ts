@@ -86,7 +86,7 @@ export async function startServer(config: Config, opts: ServerOptions = {}): Pro
       redis?.publishRevoke(linkId)
     },
     // Bound below, once socket.io and the Yjs endpoint exist.
-    realtime: { roomChanged: async () => {}, toInterviewers: async () => {}, toRoom: () => {} },
+    realtime: { roomChanged: async () => {}, toInterviewers: async () => {}, toRoom: () => {}, resyncLocalRooms: async () => {} },
     reopenDocs: async () => {},
     readDoc: async () => {
       throw new Error('not bound yet')
@@ -107,6 +107,15 @@ export async function startServer(config: Config, opts: ServerOptions = {}): Pro
       },
       (err: unknown) => log.warn('re-checking open links after a Redis outage failed', { error: String(err) }),
     )
+    // Timer changes other nodes broadcast meanwhile were lost: every room here gets its state again
+    // (retried a little: the adapter's connection may come back a moment after this one).
+    const resync = (triesLeft: number): void => {
+      deps.realtime.resyncLocalRooms().catch((err: unknown) => {
+        if (triesLeft > 0) setTimeout(() => resync(triesLeft - 1), 500).unref()
+        else log.warn('resending room states after a Redis outage failed', { error: String(err) })
+      })
+    }
+    resync(10)
   })
 
   const app = createApp(deps)

@@ -1,4 +1,4 @@
-import { createAdapter } from '@socket.io/redis-adapter'
+import { createAdapter } from '@socket.io/redis-streams-adapter'
 import { Redis, type RedisOptions } from 'ioredis'
 import type { Logger } from '../log.js'
 
@@ -21,11 +21,10 @@ const OPTIONS: RedisOptions = { lazyConnect: true, enableOfflineQueue: false, ma
  */
 export async function connectRedis(url: string, log: Logger) {
   const pub = new Redis(url, OPTIONS)
-  const sub = new Redis(url, OPTIONS)
-  // The adapter subscribes on `sub`; this connection carries our own channels.
+  // The adapter reads on a connection of its own (a duplicate of `pub`); this one carries our channels.
   const events = new Redis(url, OPTIONS)
-  for (const [name, client] of [['pub', pub], ['sub', sub], ['events', events]] as const) watch(name, client, log)
-  await Promise.all([pub.connect(), sub.connect(), events.connect()])
+  for (const [name, client] of [['pub', pub], ['events', events]] as const) watch(name, client, log)
+  await Promise.all([pub.connect(), events.connect()])
   const revokeListeners: ((linkId: string) => void)[] = []
   const backListeners: (() => void)[] = []
   // Revocations published while our subscription was down are never delivered: say when it is back.
@@ -41,8 +40,21 @@ export async function connectRedis(url: string, log: Logger) {
     if (channel === REVOKE_CHANNEL) for (const listener of revokeListeners) listener(message)
   })
   return {
-    socketIoAdapter: () =>
-      createAdapter(neverRejecting(pub, ['publish'], log), neverRejecting(sub, ['subscribe', 'psubscribe', 'unsubscribe', 'punsubscribe'], log)),
+    /**
+     * socket.io's Redis Streams adapter: broadcasts go through a stream that a node resumes reading
+     * from its last id after a disconnect (the pub/sub adapter loses what was sent meanwhile), and
+     * connection-state recovery keeps its sessions in Redis.
+     */
+    socketIoAdapter: () => {
+      const client = neverRejecting(pub, ['xadd', 'publish', 'spublish', 'set', 'getdel'], log)
+      // The adapter reads the stream in a loop that retries at once on an error: on a connection
+      // that fails fast it would spin through an outage. Its reads wait for Redis to come back instead.
+      const reading = () => pub.duplicate({ enableOfflineQueue: true, maxRetriesPerRequest: null })
+      return createAdapter(new Proxy(client, { get: (target, prop, receiver) => (prop === 'duplicate' ? reading : Reflect.get(target, prop, receiver)) }), {
+        streamName: 'stepwise:socket.io',
+        sessionKeyPrefix: 'stepwise:sio:session:',
+      })
+    },
     async healthy(): Promise<boolean> {
       if (pub.status !== 'ready') return false
       let timer: NodeJS.Timeout | undefined
@@ -69,7 +81,7 @@ export async function connectRedis(url: string, log: Logger) {
     },
     async close(): Promise<void> {
       // quit() waits for replies to what was sent; a client still reconnecting just stops.
-      await Promise.allSettled([pub, sub, events].map((c) => (c.status === 'ready' ? c.quit() : c.disconnect())))
+      await Promise.allSettled([pub, events].map((c) => (c.status === 'ready' ? c.quit() : c.disconnect())))
     },
   }
 }

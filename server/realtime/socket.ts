@@ -32,7 +32,9 @@ export function attachSocketIo(httpServer: HttpServer, deps: Deps, adapter?: Par
     // Yjs upgrades on /yjs share this HTTP server: do not let engine.io kill sockets it does not own.
     destroyUpgrade: false,
     maxHttpBufferSize: 64 * 1024,
-    ...(adapter ? { adapter } : {}),
+    // Several nodes: the Redis Streams adapter, and connection-state recovery (a socket back within
+    // two minutes gets what was broadcast meanwhile; the auth middleware still runs for it).
+    ...(adapter ? { adapter, connectionStateRecovery: { maxDisconnectionDuration: 2 * 60_000, skipMiddlewares: false } } : {}),
   })
 
   // First, before any database work: connections from one address beyond the limit are refused.
@@ -92,7 +94,11 @@ export function attachSocketIo(httpServer: HttpServer, deps: Deps, adapter?: Par
           // Once per outage, not once per connection.
           if (!othersUnreachable) deps.log.warn("other nodes unreachable; presence from this node's sockets only", { error: String(err) })
           othersUnreachable = true
-          return io.local.in(roomId).fetchSockets()
+          // Straight from this node's namespace: the adapter's own local fetch asks Redis how many nodes there are.
+          return [...(io.of('/').adapter.rooms.get(roomId) ?? [])].flatMap((id) => {
+            const socket = io.of('/').sockets.get(id)
+            return socket ? [socket] : []
+          })
         },
       )
 
@@ -164,6 +170,10 @@ export function attachSocketIo(httpServer: HttpServer, deps: Deps, adapter?: Par
     },
     toRoom(roomId, event, payload) {
       io.to(roomId).emit(event, payload)
+    },
+    async resyncLocalRooms() {
+      const rooms = new Set((await io.local.fetchSockets()).map((s) => s.data.roomId))
+      for (const roomId of rooms) await notifier.roomChanged(roomId)
     },
   }
 

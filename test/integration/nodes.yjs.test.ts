@@ -155,6 +155,11 @@ describe.skipIf(skip !== null)('several nodes serve the same rooms (Postgres + R
     const observerOnB = open(b, shared.room.id, shared.tokens.observer)
     const aloneOnA = open(a, alone.room.id, alone.tokens.candidate)
     const interviewer = await connectSocket(a.url, shared.tokens.interviewer)
+    // A socket.io client on B: the timer started on A during the outage must reach it afterwards.
+    const watcher = await connectSocket(b.url, shared.tokens.candidate, 'Watcher')
+    let watcherTimer = watcher.state.timer.status as string
+    watcher.socket.on('timer', ({ timer }) => (watcherTimer = timer.status))
+    watcher.socket.on('room:state', ({ timer }) => (watcherTimer = timer.status))
     await Promise.all([onA.synced, onB.synced, observerOnB.synced, aloneOnA.synced])
     const observerCloses: number[] = []
     observerOnB.provider.on('connection-close', (e: CloseEvent | null) => observerCloses.push(e?.code ?? 0))
@@ -183,6 +188,8 @@ describe.skipIf(skip !== null)('several nodes serve the same rooms (Postgres + R
     await waitFor(() => hasBoth(onA) && hasBoth(onB), { timeout: 15_000, what: 'the room on both nodes converged after Redis came back' })
     expect(text(onA).toString()).toBe(text(onB).toString())
     await waitFor(() => observerCloses.length > 0, { timeout: 10_000, what: "the observer's socket on B closed after Redis came back" })
+    await waitFor(() => watcherTimer === 'running', { timeout: 10_000, what: 'the timer started during the outage reaching the client on B' })
+    watcher.socket.disconnect()
     await Promise.all([stop(a), stop(b)])
     expect((await fromLog(shared.room.id)).doc.getText('notes:clarify').toString()).toBe(text(onA).toString())
   }, 90_000)
