@@ -1,14 +1,14 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { asc, eq } from 'drizzle-orm'
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { connect, createServer } from 'node:net'
 import postgres from 'postgres'
 import { io } from 'socket.io-client'
 import { roomEvents } from '../../server/db/schema.js'
 import type { TimerPayload } from '../../shared/protocol/events.js'
 import type { TimerState } from '../../shared/timer/timer.js'
 import { api, type ClientSocket, connectSocket, createRoom, type CreatedRoom, waitFor } from '../helpers/clients.js'
+import { freePort, hasRedis, startRedis } from '../helpers/redis.js'
 import { dbKind, startTestServer, type TestServer } from '../helpers/server.js'
 import { badTokens, claimsOf, serverSigner } from '../helpers/tokens.js'
 
@@ -432,34 +432,20 @@ describe.skipIf(dbKind !== 'postgres')('timer commands across a dropped database
 })
 
 /** A Redis of the test's own on a free port (never the shared one): the nodes relay through it. */
-async function startRedis(): Promise<{ url: string; child: ChildProcess }> {
-  const probe = createServer()
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve))
-  const { port } = probe.address() as { port: number }
-  await new Promise((resolve) => probe.close(resolve))
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' })
-  const pong = () =>
-    new Promise<boolean>((resolve) => {
-      const socket = connect(port, '127.0.0.1')
-      const done = (ok: boolean) => (socket.destroy(), resolve(ok))
-      socket.setTimeout(500, () => done(false))
-      socket.on('error', () => done(false))
-      socket.on('data', (d) => done(d.toString().startsWith('+PONG')))
-      socket.on('connect', () => socket.write('PING\r\n'))
-    })
-  await waitFor(pong, { timeout: 10_000, what: 'redis-server' })
-  return { url: `redis://127.0.0.1:${port}`, child }
+async function startOwnRedis(): Promise<{ url: string; child: ChildProcess }> {
+  const port = await freePort()
+  return { url: `redis://127.0.0.1:${port}`, child: await startRedis(port) }
 }
 
 // Two nodes share one database: Postgres only (PGlite is one process's), with redis-server on the PATH.
-const canRunTwoNodes = dbKind === 'postgres' && spawnSync('redis-server', ['--version']).status === 0
+const canRunTwoNodes = dbKind === 'postgres' && hasRedis
 describe.skipIf(!canRunTwoNodes)('timer commands across two nodes (postgres and redis-server only: two nodes share one database through Redis)', () => {
   let redis: { url: string; child: ChildProcess }
   let nodes: TestServer[] = []
   const sockets: ClientSocket[] = []
 
   beforeAll(async () => {
-    redis = await startRedis()
+    redis = await startOwnRedis()
     // One SECRET: a token from one node is good on the other.
     const env = { REDIS_URL: redis.url, SECRET: randomBytes(32).toString('hex') }
     nodes = [await startTestServer({ env }), await startTestServer({ env })]
@@ -494,4 +480,24 @@ describe.skipIf(!canRunTwoNodes)('timer commands across two nodes (postgres and 
     expect(replies.find((r) => !r.ok)).toMatchObject({ error: { code: 'conflict' } })
     expect((await api(nodes[1]!.url, `/api/rooms/${created.room.id}`, { token: created.tokens.observer })).body.timer).toMatchObject({ version: 3, stepIndex: 2 })
   })
+
+  it('50 times over, two interviewers on two nodes pressing next at once move one step: one is acked, the other told of the conflict', async () => {
+    const created = await createRoom(nodes[0]!.url, { mode: 'panel' })
+    const panelist = await api(nodes[0]!.url, `/api/rooms/${created.room.id}/links`, { token: created.tokens.interviewer, body: { role: 'interviewer' } })
+    const a = await connectSocket(nodes[0]!.url, created.tokens.interviewer, 'Ada')
+    const b = await connectSocket(nodes[1]!.url, panelist.body.link.token, 'Barbara')
+    sockets.push(a.socket, b.socket)
+    let timer = (await command(a.socket, { type: 'start' })) as Extract<Reply, { ok: true }>
+    for (let trial = 0; trial < 50; trial++) {
+      const version = timer.timer.version
+      const replies = await Promise.all([a, b].map((p) => command(p.socket, { type: 'next', expectedVersion: version })))
+      const won = replies.filter((r): r is Extract<Reply, { ok: true }> => r.ok)
+      expect(won, `trial ${trial}: ${JSON.stringify(replies)}`).toHaveLength(1)
+      expect(won[0]!.timer).toMatchObject({ version: version + 1, stepIndex: 1 })
+      expect(replies.find((r) => !r.ok)).toMatchObject({ error: { code: 'conflict' } })
+      // Back to step 1 for the next trial (by whichever node).
+      timer = (await command((trial % 2 ? a : b).socket, { type: 'prev', expectedVersion: version + 1 })) as Extract<Reply, { ok: true }>
+      expect(timer).toMatchObject({ ok: true, timer: { version: version + 2, stepIndex: 0 } })
+    }
+  }, 60_000)
 })
