@@ -22,7 +22,7 @@ import { RateLimiter, retryAfterSeconds } from './http/rate-limit.js'
 import { routeUpgrades } from './http/upgrades.js'
 import { createLogger, type Logger } from './log.js'
 import { connectRedis } from './realtime/redis.js'
-import { revokedAmong } from './db/links.repo.js'
+import { catchUpAfterOutage } from './realtime/after-outage.js'
 import { connectRedisDocRelay } from './realtime/redis-doc-relay.js'
 import { attachSocketIo } from './realtime/socket.js'
 import { version } from './version.js'
@@ -57,7 +57,6 @@ export async function startServer(config: Config, opts: ServerOptions = {}): Pro
   const tokens = createTokenSigner(loadSecret(config.SECRET, config.DATA_DIR))
   const sessions = new Sessions()
   const redis = config.REDIS_URL ? await connectRedis(config.REDIS_URL, log) : null
-  let relay: Awaited<ReturnType<typeof connectRedisDocRelay>> | null = null
 
   const httpServer = createServer()
   await new Promise<void>((resolve, reject) => {
@@ -98,31 +97,14 @@ export async function startServer(config: Config, opts: ServerOptions = {}): Pro
     liveStats: () => ({ docs: 0, sockets: 0, socketIo: 0 }),
   }
   redis?.onRevoke((linkId) => sessions.revoke(linkId))
-  // A revocation made on another node during an outage never reached this one: ask the database.
-  redis?.onBack(() => {
-    revokedAmong(database.db, sessions.linkIds()).then(
-      (revoked) => {
-        for (const linkId of revoked) sessions.revoke(linkId)
-        if (revoked.length > 0) log.info('revocations missed during a Redis outage applied', { links: revoked.length })
-      },
-      (err: unknown) => log.warn('re-checking open links after a Redis outage failed', { error: String(err) }),
-    )
-    // Timer changes other nodes broadcast meanwhile were lost: every room here gets its state again
-    // (retried a little: the adapter's connection may come back a moment after this one).
-    const resync = (triesLeft: number): void => {
-      deps.realtime.resyncLocalRooms().catch((err: unknown) => {
-        if (triesLeft > 0) setTimeout(() => resync(triesLeft - 1), 500).unref()
-        else log.warn('resending room states after a Redis outage failed', { error: String(err) })
-      })
-    }
-    resync(10)
-  })
+  // deps.realtime is read when it happens: by then it is socket.io's notifier.
+  redis?.onBack(() => catchUpAfterOutage(deps))
 
   const app = createApp(deps)
   httpServer.on('request', getRequestListener(app.fetch))
   const keyframeEvery = opts.keyframeEvery ?? 300
   const store = createPgDocStore(database.db, database.logWriter, log, opts.flushIntervalMs ?? config.FLUSH_INTERVAL_MS, keyframeEvery)
-  if (config.REDIS_URL) relay = await connectRedisDocRelay(config.REDIS_URL, log, sharedLog ? store : null)
+  const relay = config.REDIS_URL ? await connectRedisDocRelay(config.REDIS_URL, log, sharedLog ? store : null) : null
   // A shared log keyframes from the log itself (log-keyframes.ts), never from a node's memory.
   const docs = new LiveDocs({ store, log, clock, keyframeEvery: sharedLog ? Infinity : keyframeEvery, relay })
   const yjs = createYjsEndpoint({

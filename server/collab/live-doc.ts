@@ -291,15 +291,15 @@ export class LiveDoc implements RelayedDoc {
   }
 
   awarenessSnapshot(): Array<{ update: Uint8Array; linkId: string }> {
-    return this.#byLink([...this.awareness.getStates().keys()], (id) => this.#owners.get(id), true)
+    return this.#byLink([...this.awareness.getStates().keys()])
   }
 
-  /** Awareness updates of `ids`, one per invite link owning them (`localOnly`: this node's sockets only). */
-  #byLink(ids: readonly number[], ownerOf: (id: number) => DocConnection | RemoteOwner | undefined, localOnly: boolean): Array<{ update: Uint8Array; linkId: string }> {
+  /** Awareness updates of those of `ids` this node's sockets own, one per invite link. */
+  #byLink(ids: readonly number[]): Array<{ update: Uint8Array; linkId: string }> {
     const groups = new Map<string, number[]>()
     for (const id of ids) {
-      const owner = ownerOf(id)
-      if (!owner || (localOnly && this.#remoteOwners.get(owner.linkId) === owner)) continue
+      const owner = this.#owners.get(id)
+      if (!owner || this.#remoteOwners.get(owner.linkId) === owner) continue
       const group = groups.get(owner.linkId)
       if (group) group.push(id)
       else groups.set(owner.linkId, [id])
@@ -396,7 +396,7 @@ export class LiveDoc implements RelayedDoc {
     for (const conn of this.conns) conn.send(message)
     // This node's sockets' news, to the other nodes (theirs came from them; timeouts each node sees by itself).
     if (this.relay && origin !== REMOTE && origin !== AWARENESS_TIMEOUT) {
-      for (const { update, linkId } of this.#byLink(changed, (id) => this.#owners.get(id), true)) this.relay.awareness(update, linkId)
+      for (const { update, linkId } of this.#byLink(changed)) this.relay.awareness(update, linkId)
     }
   }
 }

@@ -27,7 +27,6 @@ export async function revokeLink(db: Db, roomId: string, id: string, at: Date): 
   return row
 }
 
-
 /** Of these links, the ids of those revoked (a node re-checks its open sockets' links after missing revocations). */
 export async function revokedAmong(db: Db, ids: readonly string[]): Promise<string[]> {
   if (ids.length === 0) return []

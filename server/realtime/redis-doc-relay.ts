@@ -69,6 +69,7 @@ export async function connectRedisDocRelay(
   store: DocStore | null,
 ): Promise<DocRelay & { close(): Promise<void>; nodeId: string }> {
   const nodeId = randomUUID().slice(0, 8)
+  const ourId = Buffer.from(nodeId)
   const writer = new Redis(url, OPTIONS)
   const reader = new Redis(url, OPTIONS)
   let failing = false
@@ -104,14 +105,19 @@ export async function connectRedisDocRelay(
     void add(f.key, 'h', f.doc.stateVector())
   }
 
-  /** One entry another node wrote (or a diff meant for us). */
-  const dispatch = (f: Followed, fields: Buffer[]) => {
+  /**
+   * One entry of a document's stream. This node's own come back too (XREAD cannot leave them out):
+   * they are told apart by their first field, `n` (every entry starts with it), before anything is
+   * decoded. `replay`: the stream read at load, whose hellos and diffs are old news.
+   */
+  const dispatch = (f: Followed, fields: Buffer[], replay = false) => {
+    if (fields[1]?.equals(ourId)) return
     const entry: Record<string, Buffer> = {}
     for (let i = 0; i + 1 < fields.length; i += 2) entry[fields[i]!.toString()] = fields[i + 1]!
     const from = entry.n?.toString()
     const kind = entry.k?.toString() as Kind | undefined
     const bytes = entry.b
-    if (!from || !bytes || from === nodeId) return
+    if (!from || !bytes || (replay && kind !== 'u' && kind !== 'a')) return
     const data = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength)
     /** Applied; what it brought is kept until its node says its log holds it. */
     const apply = (linkId: string | null) => {
@@ -203,13 +209,13 @@ export async function connectRedisDocRelay(
 
   // This node is alive, and its log holds its first `durable` published updates: those published
   // by the last tick whose appends the writer has settled since (never a write sooner than its own).
+  // Only with a shared log: without one no node writes another's updates, so none asks.
   let claim: { upTo: number; appended: number } | null = null
   const sayDurable = setInterval(() => {
-    if (store) {
-      const now = store.progress()
-      if (claim && now.settled >= claim.appended && now.waiting === 0) durable = Math.max(durable, claim.upTo)
-      if (!claim || durable >= claim.upTo) claim = { upTo: published, appended: now.appended }
-    }
+    if (!store) return
+    const now = store.progress()
+    if (claim && now.settled >= claim.appended && now.waiting === 0) durable = Math.max(durable, claim.upTo)
+    if (!claim || durable >= claim.upTo) claim = { upTo: published, appended: now.appended }
     writer.set(nodeKey(nodeId), String(durable), 'PX', NODE_TTL_MS).catch(() => {})
   }, DURABLE_EVERY_MS)
   sayDurable.unref()
@@ -250,8 +256,7 @@ export async function connectRedisDocRelay(
         const entries = await writer.xrangeBuffer(key, '-', '+', 'COUNT', STREAM_MAX_ENTRIES * 2)
         for (const [id, fields] of entries) {
           f.lastId = id.toString()
-          const kind = fieldOf(fields, 'k')
-          if (kind === 'u' || kind === 'a') dispatch(f, fields)
+          dispatch(f, fields, true)
         }
         writer.pexpire(key, STREAM_TTL_MS).catch(() => {})
       } catch (err) {
@@ -285,9 +290,4 @@ export async function connectRedisDocRelay(
       await (writer.status === 'ready' ? writer.quit().catch(() => writer.disconnect()) : writer.disconnect())
     },
   }
-}
-
-function fieldOf(fields: Buffer[], name: string): string | undefined {
-  for (let i = 0; i + 1 < fields.length; i += 2) if (fields[i]!.toString() === name) return fields[i + 1]!.toString()
-  return undefined
 }

@@ -459,12 +459,18 @@ describe.skipIf(!canRunTwoNodes)('timer commands across two nodes (postgres and 
   const command = (socket: ClientSocket, cmd: unknown): Promise<Reply> =>
     socket.timeout(5000).emitWithAck('timer:command', cmd as never) as Promise<Reply>
 
-  it('a next without expectedVersion from an interviewer on the other node applies once the step relayed to them, and two at once still move one step', async () => {
+  /** A panel room with an interviewer on each node: Ada on node 0, Barbara on node 1. */
+  const panelOnTwoNodes = async () => {
     const created = await createRoom(nodes[0]!.url, { mode: 'panel' })
     const panelist = await api(nodes[0]!.url, `/api/rooms/${created.room.id}/links`, { token: created.tokens.interviewer, body: { role: 'interviewer' } })
     const a = await connectSocket(nodes[0]!.url, created.tokens.interviewer, 'Ada')
     const b = await connectSocket(nodes[1]!.url, panelist.body.link.token, 'Barbara')
     sockets.push(a.socket, b.socket)
+    return { created, a, b }
+  }
+
+  it('a next without expectedVersion from an interviewer on the other node applies once the step relayed to them, and two at once still move one step', async () => {
+    const { created, a, b } = await panelOnTwoNodes()
     const seenByA: number[] = []
     const seenByB: number[] = []
     a.socket.on('timer', ({ timer }) => seenByA.push(timer.version))
@@ -482,11 +488,7 @@ describe.skipIf(!canRunTwoNodes)('timer commands across two nodes (postgres and 
   })
 
   it('50 times over, two interviewers on two nodes pressing next at once move one step: one is acked, the other told of the conflict', async () => {
-    const created = await createRoom(nodes[0]!.url, { mode: 'panel' })
-    const panelist = await api(nodes[0]!.url, `/api/rooms/${created.room.id}/links`, { token: created.tokens.interviewer, body: { role: 'interviewer' } })
-    const a = await connectSocket(nodes[0]!.url, created.tokens.interviewer, 'Ada')
-    const b = await connectSocket(nodes[1]!.url, panelist.body.link.token, 'Barbara')
-    sockets.push(a.socket, b.socket)
+    const { a, b } = await panelOnTwoNodes()
     let timer = (await command(a.socket, { type: 'start' })) as Extract<Reply, { ok: true }>
     for (let trial = 0; trial < 50; trial++) {
       const version = timer.timer.version
