@@ -53,6 +53,9 @@ export async function startServer(config: Config, opts: ServerOptions = {}): Pro
   // Several nodes (REDIS_URL) on one Postgres write one log: the database numbers its rows. (PGlite
   // belongs to one process, so with it a node is alone whatever REDIS_URL says.)
   const sharedLog = Boolean(config.REDIS_URL && config.DATABASE_URL)
+  if (config.REDIS_URL && !config.DATABASE_URL) {
+    log.warn('REDIS_URL is set without DATABASE_URL: this node keeps its rooms in its own embedded database, so no other node can serve them; give every node the same DATABASE_URL (a real Postgres) to share rooms', { dataDir: config.DATA_DIR })
+  }
   const database = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR, sharedLog })
   const tokens = createTokenSigner(loadSecret(config.SECRET, config.DATA_DIR))
   const sessions = new Sessions()
