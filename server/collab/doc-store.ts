@@ -12,6 +12,12 @@ export interface LoggedUpdate {
   /** The invite link the update came through: one per person, so it names who wrote it. */
   participantId: string | null
   bytes: Uint8Array
+  /**
+   * Taken over from a node that died (several nodes, a shared log): stored only if the log does
+   * not hold it already, since that node may have written it in its last moments. Only the shared
+   * log's writer is ever given one.
+   */
+  once?: true
 }
 
 /** The full state of a document right after update `seq`. */

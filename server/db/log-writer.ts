@@ -60,7 +60,7 @@ class JsonRows implements LogBatch {
 
   add(u: LoggedUpdate): void {
     const bytes = Buffer.from(u.bytes.buffer, u.bytes.byteOffset, u.bytes.byteLength).toString('base64')
-    this.#json += `${this.rows++ === 0 ? '' : ','}{"r":${JSON.stringify(u.roomId)},"d":${JSON.stringify(u.doc)},"s":${u.seq},"a":${Math.round(u.at)},"p":${JSON.stringify(u.participantId)},"b":"${bytes}"}`
+    this.#json += `${this.rows++ === 0 ? '' : ','}{"r":${JSON.stringify(u.roomId)},"d":${JSON.stringify(u.doc)},"s":${u.seq},"a":${Math.round(u.at)},"p":${JSON.stringify(u.participantId)},"b":"${bytes}"${u.once ? ',"o":1' : ''}}`
   }
 
   get json(): string {
@@ -68,8 +68,8 @@ class JsonRows implements LogBatch {
   }
 
   decode(): LoggedUpdate[] {
-    const rows = JSON.parse(this.json) as Array<{ r: string; d: string; s: number; a: number; p: string | null; b: string }>
-    return rows.map((r) => ({ roomId: r.r, doc: r.d, seq: r.s, at: r.a, participantId: r.p, bytes: Buffer.from(r.b, 'base64') }))
+    const rows = JSON.parse(this.json) as Array<{ r: string; d: string; s: number; a: number; p: string | null; b: string; o?: 1 }>
+    return rows.map((r) => ({ roomId: r.r, doc: r.d, seq: r.s, at: r.a, participantId: r.p, bytes: Buffer.from(r.b, 'base64'), ...(r.o ? { once: true as const } : {}) }))
   }
 }
 
@@ -100,6 +100,11 @@ const LOG_LOCK_SEED = 7_340_102
  * highest stored seq: it sees every row a node committed before it got the locks, so a document's
  * seqs follow the order the database committed its rows in. Costs a transaction (BEGIN, the locks,
  * COMMIT: three round trips) per batch, not per row; a single node keeps `postgresLogWriter`.
+ *
+ * A row taken over from a dead node (`once`) is left out if the document already has a row with
+ * the same bytes (an update's bytes name its client and clock, so no two updates share them): the
+ * dead node may have written it before it died, and every node that held its updates takes them
+ * over. Under the locks, the second to write finds the first's rows. Only those rows pay the look.
  */
 export function postgresSharedLogWriter(db: Db): LogWriter {
   return {
@@ -115,9 +120,15 @@ export function postgresSharedLogWriter(db: Db): LogWriter {
           ) as docs order by k`)
         // postgres.js answers with the rows themselves (an array).
         const written = (await tx.execute(sql`
-          with input as (
-            select e.v->>'r' as r, e.v->>'d' as d, (e.v->>'a')::bigint as a, e.v->>'p' as p, e.v->>'b' as b, e.i
+          with given as (
+            select e.v->>'r' as r, e.v->>'d' as d, (e.v->>'a')::bigint as a, e.v->>'p' as p, e.v->>'b' as b, e.v->>'o' is not null as once, e.i
             from json_array_elements(${json}::json) with ordinality as e(v, i)
+          ),
+          input as (
+            select * from given g
+            where case when g.once
+              then not exists (select 1 from ${yjsUpdates} u where u.room_id = g.r and u.doc = g.d and u.bytes = decode(g.b, 'base64'))
+              else true end
           ),
           base as (
             select docs.r, docs.d, coalesce(last.seq, 0) as seq
