@@ -13,11 +13,12 @@ export interface LoggedUpdate {
   participantId: string | null
   bytes: Uint8Array
   /**
-   * Taken over from a node that died (several nodes, a shared log): stored only if the log does
-   * not hold it already, since that node may have written it in its last moments. Only the shared
-   * log's writer is ever given one.
+   * It may be in the log already, written by another node (several nodes, a shared log): a sync
+   * step 2 (a client that moved from another node resends what the relay may not have brought
+   * here yet) or an update taken over from a node that died (which may have written it first).
+   * The shared log stores it only if no row holds its bytes; other logs ignore this.
    */
-  once?: true
+  resent?: true
 }
 
 /** The full state of a document right after update `seq`. */

@@ -6,7 +6,7 @@ import * as Y from 'yjs'
 import { AppError } from '../../shared/errors.js'
 import { DOC_LIMITS, type DocLimits } from '../../shared/canvas/limits.js'
 import { admitAwareness } from './awareness-guard.js'
-import type { DocStore } from './doc-store.js'
+import type { DocStore, LoggedUpdate } from './doc-store.js'
 import type { RelayedDoc, RelayLink } from './doc-relay.js'
 import { DocUsage } from './doc-usage.js'
 import { applyStored, type StoredKeyframe } from './keyframe.js'
@@ -222,7 +222,8 @@ export class LiveDoc implements RelayedDoc {
     }
     if (!this.#changed) return
     this.#usage.add(verdict.adds, update.byteLength)
-    this.#record(update, conn)
+    // A step 2 (message null) may resend what this client sent another node before it moved here.
+    this.#record(update, conn, message === null)
     const relay = message ?? updateMessage(update)
     for (const other of this.conns) if (other !== conn) other.send(relay)
     this.relay?.update(update, conn.linkId)
@@ -335,9 +336,11 @@ export class LiveDoc implements RelayedDoc {
   }
 
   /** Appends an accepted update to the log, with a keyframe every `keyframeEvery` updates. */
-  #record(update: Uint8Array, from: DocConnection): void {
+  #record(update: Uint8Array, from: DocConnection, resent: boolean): void {
     const seq = ++this.#seq
-    this.store.append({ roomId: this.roomId, doc: this.name, seq, at: this.clock(), participantId: from.linkId, bytes: update })
+    const row: LoggedUpdate = { roomId: this.roomId, doc: this.name, seq, at: this.clock(), participantId: from.linkId, bytes: update }
+    if (resent) row.resent = true
+    this.store.append(row)
     if (++this.#sinceKeyframe >= this.keyframeEvery) {
       this.#sinceKeyframe = 0
       this.store.keyframeDue(this.#keyframes)

@@ -8,7 +8,7 @@ import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator'
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js'
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator'
 import postgres from 'postgres'
-import { type LogWriter, pgliteLogWriter, postgresLogWriter, postgresSharedLogWriter } from './log-writer.js'
+import { type LogWriter, pgliteLogWriter, postgresLogWriter, postgresSharedLogWriter, sharedLogIndex } from './log-writer.js'
 import * as schema from './schema.js'
 import { lockDataDir } from './data-dir-lock.js'
 import { PGliteThread } from './pglite-thread.js'
@@ -39,6 +39,7 @@ export async function openDatabase(opts: { databaseUrl?: string | undefined; dat
     try {
       await migrator`select pg_advisory_lock(${MIGRATION_LOCK})`
       await migratePostgres(drizzlePostgres(migrator), { migrationsFolder })
+      if (opts.sharedLog) await sharedLogIndex((query) => migrator.unsafe(query))
     } finally {
       await migrator.end({ timeout: 5 })
     }

@@ -60,7 +60,7 @@ class JsonRows implements LogBatch {
 
   add(u: LoggedUpdate): void {
     const bytes = Buffer.from(u.bytes.buffer, u.bytes.byteOffset, u.bytes.byteLength).toString('base64')
-    this.#json += `${this.rows++ === 0 ? '' : ','}{"r":${JSON.stringify(u.roomId)},"d":${JSON.stringify(u.doc)},"s":${u.seq},"a":${Math.round(u.at)},"p":${JSON.stringify(u.participantId)},"b":"${bytes}"${u.once ? ',"o":1' : ''}}`
+    this.#json += `${this.rows++ === 0 ? '' : ','}{"r":${JSON.stringify(u.roomId)},"d":${JSON.stringify(u.doc)},"s":${u.seq},"a":${Math.round(u.at)},"p":${JSON.stringify(u.participantId)},"b":"${bytes}"${u.resent ? ',"o":1' : ''}}`
   }
 
   get json(): string {
@@ -69,7 +69,7 @@ class JsonRows implements LogBatch {
 
   decode(): LoggedUpdate[] {
     const rows = JSON.parse(this.json) as Array<{ r: string; d: string; s: number; a: number; p: string | null; b: string; o?: 1 }>
-    return rows.map((r) => ({ roomId: r.r, doc: r.d, seq: r.s, at: r.a, participantId: r.p, bytes: Buffer.from(r.b, 'base64'), ...(r.o ? { once: true as const } : {}) }))
+    return rows.map((r) => ({ roomId: r.r, doc: r.d, seq: r.s, at: r.a, participantId: r.p, bytes: Buffer.from(r.b, 'base64'), ...(r.o ? { resent: true as const } : {}) }))
   }
 }
 
@@ -101,10 +101,14 @@ const LOG_LOCK_SEED = 7_340_102
  * seqs follow the order the database committed its rows in. Costs a transaction (BEGIN, the locks,
  * COMMIT: three round trips) per batch, not per row; a single node keeps `postgresLogWriter`.
  *
- * A row taken over from a dead node (`once`) is left out if the document already has a row with
- * the same bytes (an update's bytes name its client and clock, so no two updates share them): the
- * dead node may have written it before it died, and every node that held its updates takes them
- * over. Under the locks, the second to write finds the first's rows. Only those rows pay the look.
+ * A row that may be stored already (`resent`: a sync step 2, which a client that moved from
+ * another node sends with what the relay has not brought here yet; an update taken over from a
+ * dead node, which may have written it, and which every node that held it takes over) is left
+ * out if its document has a row with the same bytes, or an earlier row of the batch has them (an
+ * update's bytes name its client and clock ranges, so two updates never share them). Under the
+ * locks the second writer finds the first's rows, through the index `sharedLogIndex` makes (md5
+ * of the bytes); the seqs stay gapless, since rows are numbered after the look. Typing (plain
+ * updates, from the one socket that sent them) never pays the look.
  */
 export function postgresSharedLogWriter(db: Db): LogWriter {
   return {
@@ -114,23 +118,30 @@ export function postgresSharedLogWriter(db: Db): LogWriter {
       const json = as(batch, JsonRows).json
       return db.transaction(async (tx) => {
         await tx.execute(sql`
-          select pg_advisory_xact_lock(k) from (
-            select distinct hashtextextended(e.v->>'r' || '/' || (e.v->>'d'), ${LOG_LOCK_SEED}) as k
-            from json_array_elements(${json}::json) as e(v)
+          select pg_advisory_xact_lock(k), set_config('enable_seqscan', 'off', true) from (
+            select distinct hashtextextended(x.r || '/' || x.d, ${LOG_LOCK_SEED}) as k
+            from json_to_recordset(${json}::json) as x(r text, d text)
           ) as docs order by k`)
         // postgres.js answers with the rows themselves (an array).
         const written = (await tx.execute(sql`
           with given as (
-            select e.v->>'r' as r, e.v->>'d' as d, (e.v->>'a')::bigint as a, e.v->>'p' as p, e.v->>'b' as b, e.v->>'o' is not null as once, e.i
-            from json_array_elements(${json}::json) with ordinality as e(v, i)
+            select x.r, x.d, x.a, x.p, decode(x.b, 'base64') as bytes, x.o is not null as resent, x.i
+            from rows from (json_to_recordset(${json}::json) as (r text, d text, a bigint, p text, b text, o int)) with ordinality as x(r, d, a, p, b, o, i)
           ),
-          input as (
-            select * from given g
-            where case when g.once
-              then not exists (select 1 from ${yjsUpdates} u where u.room_id = g.r and u.doc = g.d and u.bytes = decode(g.b, 'base64'))
-              else true end
+          input as materialized (
+            select g.* from given g where not g.resent
+            union all
+            -- One probe of the md5 index a resent row, the first of its bytes in the batch. Without
+            -- statistics (a young log) the planner would rather scan the document's rows through
+            -- the primary key, or the whole log: the room is compared as an expression, which that
+            -- key cannot serve, and sequential scans are off for this transaction (set with the locks).
+            select * from (select distinct on (g.r, g.d, g.bytes) g.* from given g where g.resent order by g.r, g.d, g.bytes, g.i) as r
+            where not exists (
+              select 1 from ${yjsUpdates} u
+              where md5(u.bytes) = md5(r.bytes) and u.bytes = r.bytes and (u.room_id || '') = r.r and u.doc = r.d
+            )
           ),
-          base as (
+          base as materialized (
             select docs.r, docs.d, coalesce(last.seq, 0) as seq
             from (select distinct r, d from input) as docs
             left join lateral (
@@ -140,7 +151,7 @@ export function postgresSharedLogWriter(db: Db): LogWriter {
           stored as (
             insert into ${yjsUpdates} (room_id, doc, seq, at, participant_id, bytes)
             select i.r, i.d, base.seq + row_number() over (partition by i.r, i.d order by i.i),
-              timestamptz 'epoch' + i.a * interval '1 millisecond', i.p, decode(i.b, 'base64')
+              timestamptz 'epoch' + i.a * interval '1 millisecond', i.p, i.bytes
             from input i join base on base.r = i.r and base.d = i.d
             returning room_id, doc, seq
           )
@@ -153,6 +164,18 @@ export function postgresSharedLogWriter(db: Db): LogWriter {
       await db.insert(yjsKeyframes).values([...keyframes]).onConflictDoNothing()
     },
   }
+}
+
+/**
+ * The index the shared log's look for rows already stored goes through, made when a node first
+ * starts with a shared log, under the migration lock (not by a migration: a single node, PGlite's
+ * above all, never maintains it). Not built concurrently: a node waiting for the migration lock
+ * holds a snapshot that a concurrent build would wait for, a deadlock. On a deployment whose log
+ * is already long, the first shared start holds writes to the log while the index builds
+ * (seconds per million rows).
+ */
+export async function sharedLogIndex(run: (query: string) => Promise<unknown>): Promise<void> {
+  await run('create index if not exists yjs_updates_md5 on yjs_updates (md5(bytes))')
 }
 
 /** PGlite: COPY binary rows (copy-binary.ts), built as updates arrive. */

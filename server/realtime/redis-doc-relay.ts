@@ -233,7 +233,7 @@ export async function connectRedisDocRelay(
           const mark = marks[i]
           if (mark !== null && mark !== undefined) return unconfirmed.confirm(origin, Number(mark))
           const orphans = unconfirmed.takeOver(origin)
-          for (const u of orphans) store.append({ roomId: u.roomId, doc: u.doc, seq: 0, at: u.at, participantId: u.linkId, bytes: u.bytes, once: true })
+          for (const u of orphans) store.append({ roomId: u.roomId, doc: u.doc, seq: 0, at: u.at, participantId: u.linkId, bytes: u.bytes, resent: true })
           log.warn('a node stopped without writing updates it took; this node writes them', { node: origin, updates: orphans.length })
         })
         const dropped = unconfirmed.takeDropped()

@@ -10,8 +10,8 @@ import { type Database, openDatabase } from '../../server/db/client.js'
 const DATABASE_URL = process.env.DATABASE_URL
 
 /**
- * The log several nodes write (REDIS_URL + DATABASE_URL): the database numbers the rows, and a
- * row taken over from a dead node is stored only if no node stored it already.
+ * The log several nodes write (REDIS_URL + DATABASE_URL): the database numbers the rows, and an
+ * update two nodes both write (a dead node's, taken over; a moved client's, resent) is stored once.
  */
 describe.skipIf(!DATABASE_URL)('the shared update log on Postgres', () => {
   let dir: string
@@ -28,7 +28,8 @@ describe.skipIf(!DATABASE_URL)('the shared update log on Postgres', () => {
     rmSync(dir, { recursive: true, force: true })
   })
 
-  const update = (roomId: string, byte: number, once?: true): LoggedUpdate => ({ roomId, doc: 'board', seq: 0, at: 1_000 + byte, participantId: null, bytes: new Uint8Array([byte, 1, 2]), ...(once ? { once } : {}) })
+  /** `resent`: a sync step 2 or a dead node's update, which another node may have stored. */
+  const update = (roomId: string, byte: number, resent = true): LoggedUpdate => ({ roomId, doc: 'board', seq: 0, at: 1_000 + byte, participantId: null, bytes: new Uint8Array([byte, 1, 2]), ...(resent ? { resent } : {}) })
   const write = async (updates: LoggedUpdate[]) => {
     const batch = database.logWriter.newBatch()
     for (const u of updates) batch.add(u)
@@ -44,32 +45,41 @@ describe.skipIf(!DATABASE_URL)('the shared update log on Postgres', () => {
     expect(await rows(room)).toEqual([[1, 1], [2, 2], [3, 3]])
   })
 
-  it('stores a taken-over row only if the document has no row with its bytes, and numbers the rest without a gap', async () => {
+  it('leaves out a row whose bytes the document already holds, or an earlier row of the batch has, and numbers the rest without a gap', async () => {
     const room = randomUUID()
     await write([update(room, 1), update(room, 2)])
-    // The dead node had written 1 and 2 before it died; 3 it had not. 4 is this node's own.
-    const written = await write([update(room, 1, true), update(room, 2, true), update(room, 3, true), update(room, 4)])
+    // A dead node had written 1 and 2 before it died, not 3; the same update twice in a batch
+    // (a document loaded twice on one node); 4 is new.
+    const written = await write([update(room, 1), update(room, 2), update(room, 3), update(room, 3), update(room, 4)])
     expect(written).toEqual([{ roomId: room, doc: 'board', seq: 4, rows: 2 }])
     expect(await rows(room)).toEqual([[1, 1], [2, 2], [3, 3], [4, 4]])
-    // A second node takes the same updates over: nothing more is stored.
-    expect(await write([update(room, 3, true)])).toEqual([])
-    expect(await rows(room)).toEqual([[1, 1], [2, 2], [3, 3], [4, 4]])
-    // An own row with bytes already stored is not looked for (only takeovers pay the look).
-    await write([update(room, 4)])
-    expect(await rows(room)).toEqual([[1, 1], [2, 2], [3, 3], [4, 4], [5, 4]])
+    // Another node writes the same updates: nothing more is stored.
+    expect(await write([update(room, 3), update(room, 4)])).toEqual([])
+    // Plain updates (typing, from the one socket that sent them) are not looked for.
+    expect(await write([update(room, 4, false)])).toEqual([{ roomId: room, doc: 'board', seq: 5, rows: 1 }])
+    // The same bytes in another document are another update.
+    const other = { ...update(room, 1), doc: 'private' }
+    expect(await write([other])).toEqual([{ roomId: room, doc: 'private', seq: 1, rows: 1 }])
+    expect(await rows(room)).toEqual([[1, 1], [1, 1], [2, 2], [3, 3], [4, 4], [5, 4]])
   })
 
-  it('two nodes taking over the same updates at once store them once', async () => {
+  it('two nodes writing the same updates at once store them once', async () => {
     const room = randomUUID()
-    const orphans = [5, 6, 7].map((b) => update(room, b, true))
-    await Promise.all([write(orphans), write(orphans), write(orphans)])
+    const same = [5, 6, 7].map((b) => update(room, b))
+    await Promise.all([write(same), write(same), write(same)])
     expect(await rows(room)).toEqual([[1, 5], [2, 6], [3, 7]])
   })
 
-  it("a batch refused and decoded again keeps which rows are taken over", () => {
+  it('a node with a shared log makes the md5 index the look goes through', async () => {
+    const [index] = await sql<{ valid: boolean; def: string }[]>`select i.indisvalid as valid, pg_get_indexdef(i.indexrelid) as def from pg_index i where i.indexrelid = to_regclass('yjs_updates_md5')`
+    expect(index?.valid).toBe(true)
+    expect(index?.def).toContain('md5(bytes)')
+  })
+
+  it('a batch refused and decoded again keeps which rows are resent', () => {
     const batch = database.logWriter.newBatch()
-    batch.add(update('r', 1, true))
-    batch.add(update('r', 2))
-    expect(database.logWriter.rowsOf(batch).map((u) => u.once ?? false)).toEqual([true, false])
+    batch.add(update('r', 1))
+    batch.add(update('r', 2, false))
+    expect(database.logWriter.rowsOf(batch).map((u) => u.resent ?? false)).toEqual([true, false])
   })
 })

@@ -64,6 +64,7 @@ async function startNode(n: Node): Promise<void> {
     DATABASE_URL: DATABASE_URL!,
     REDIS_URL: redisUrl,
     SECRET,
+    LOG_LEVEL: process.env.FUZZ_LOG_LEVEL ?? 'warn',
     RATE_LIMIT_ROOMS_PER_MINUTE: '0',
     RATE_LIMIT_CONNECTIONS_PER_MINUTE: '0',
   })
@@ -269,7 +270,14 @@ async function runSeed(seed: number, sql: postgres.Sql): Promise<void> {
   } catch (err) {
     const file = join(tmpdir(), `stepwise-nodes-fuzz-seed-${seed}.log`)
     writeFileSync(file, trace.join('\n') + '\n')
-    const stderr = nodes.map((n) => (n.proc ? `--- node ${n.name} stderr:\n${tail(n.proc.stderr(), 1200)}` : '')).join('\n')
+    const stderr = nodes
+      .map((n) => {
+        if (!n.proc) return ''
+        const all = join(tmpdir(), `stepwise-nodes-fuzz-seed-${seed}-node-${n.name}.log`)
+        writeFileSync(all, n.proc.stderr())
+        return `--- node ${n.name} stderr (all in ${all}):\n${tail(n.proc.stderr(), 1200)}`
+      })
+      .join('\n')
     throw new Error(
       `nodes sync fuzz seed ${seed} failed at ${where}; replay its edits with\n  DATABASE_URL=… FUZZ_SEED=${seed} npx vitest run --project integration test/integration/nodes.sync-fuzz.test.ts\n` +
         `${err instanceof Error ? err.message : String(err)}\n--- edits (last 40 of ${trace.length}; all in ${file}):\n${trace.slice(-40).join('\n')}\n${stderr}`,
