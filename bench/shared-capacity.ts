@@ -128,7 +128,7 @@ const bench = await createBenchDatabase()
 const dirs = [mkdtempSync(join(tmpdir(), 'stepwise-cap-')), mkdtempSync(join(tmpdir(), 'stepwise-cap-'))]
 try {
   const nodes: Database[] = []
-  for (const dir of dirs) nodes.push(await openDatabase({ databaseUrl: bench.url, dataDir: dir, sharedLog: true }))
+  for (const [i, dir] of dirs.entries()) nodes.push(await openDatabase({ databaseUrl: bench.url, dataDir: dir, sharedLog: { nodeId: `bench-${i}` } }))
   const room = randomUUID()
   // Every row its own update (two with the same bytes are one update, stored once).
   let made = 0

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto'
 import { createServer, type IncomingMessage } from 'node:http'
 import * as Y from 'yjs'
 import type { AddressInfo } from 'node:net'
@@ -53,10 +54,12 @@ export async function startServer(config: Config, opts: ServerOptions = {}): Pro
   // Several nodes (REDIS_URL) on one Postgres write one log: the database numbers its rows. (PGlite
   // belongs to one process, so with it a node is alone whatever REDIS_URL says.)
   const sharedLog = Boolean(config.REDIS_URL && config.DATABASE_URL)
+  /** This process among the nodes: in the relay's stream entries and the shared log's fences. */
+  const nodeId = randomUUID().replaceAll('-', '').slice(0, 12)
   if (config.REDIS_URL && !config.DATABASE_URL) {
     log.warn('REDIS_URL is set without DATABASE_URL: this node keeps its rooms in its own embedded database, so no other node can serve them; give every node the same DATABASE_URL (a real Postgres) to share rooms', { dataDir: config.DATA_DIR })
   }
-  const database = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR, sharedLog })
+  const database = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR, sharedLog: sharedLog ? { nodeId } : undefined })
   const tokens = createTokenSigner(loadSecret(config.SECRET, config.DATA_DIR))
   const sessions = new Sessions()
   const redis = config.REDIS_URL ? await connectRedis(config.REDIS_URL, log) : null
@@ -107,7 +110,7 @@ export async function startServer(config: Config, opts: ServerOptions = {}): Pro
   httpServer.on('request', getRequestListener(app.fetch))
   const keyframeEvery = opts.keyframeEvery ?? 300
   const store = createPgDocStore(database.db, database.logWriter, log, opts.flushIntervalMs ?? config.FLUSH_INTERVAL_MS, keyframeEvery)
-  const relay = config.REDIS_URL ? await connectRedisDocRelay(config.REDIS_URL, log, sharedLog ? store : null) : null
+  const relay = config.REDIS_URL ? await connectRedisDocRelay(config.REDIS_URL, nodeId, log, sharedLog ? store : null) : null
   // A shared log keyframes from the log itself (log-keyframes.ts), never from a node's memory.
   const docs = new LiveDocs({ store, log, clock, keyframeEvery: sharedLog ? Infinity : keyframeEvery, relay })
   const yjs = createYjsEndpoint({

@@ -19,6 +19,12 @@ export interface LoggedUpdate {
    * The shared log stores it only if no row holds its bytes; other logs ignore this.
    */
   resent?: true
+  /**
+   * Taken over from this node, which stopped confirming that its log holds what it took (dead, or
+   * stalled past its key's life): the shared log marks that node (`log_fences`), whose own rows
+   * are from then on stored only if no row holds their bytes. Comes with `resent`.
+   */
+  takenFrom?: string
 }
 
 /** The full state of a document right after update `seq`. */

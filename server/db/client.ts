@@ -30,9 +30,10 @@ const MIGRATION_LOCK = 7_340_101
 
 /**
  * Opens Postgres when `databaseUrl` is set, embedded PGlite in `dataDir` otherwise; migrates.
- * `sharedLog`: several nodes write this Postgres's update log (REDIS_URL), so the database numbers its rows.
+ * `sharedLog`: several nodes write this Postgres's update log (REDIS_URL), so the database numbers its
+ * rows; `nodeId` names this node in it (log-writer.ts).
  */
-export async function openDatabase(opts: { databaseUrl?: string | undefined; dataDir: string; sharedLog?: boolean }): Promise<Database> {
+export async function openDatabase(opts: { databaseUrl?: string | undefined; dataDir: string; sharedLog?: { nodeId: string } | undefined }): Promise<Database> {
   if (opts.databaseUrl) {
     // One connection for the migration, so the advisory lock and the migration share a session.
     const migrator = postgres(opts.databaseUrl, { max: 1, onnotice: () => {} })
@@ -45,7 +46,7 @@ export async function openDatabase(opts: { databaseUrl?: string | undefined; dat
     }
     const client = postgres(opts.databaseUrl, { max: 10, onnotice: () => {} })
     const db = drizzlePostgres(client, { schema }) as unknown as Db
-    return { db, driver: 'postgres', logWriter: opts.sharedLog ? postgresSharedLogWriter(db) : postgresLogWriter(db), close: () => client.end({ timeout: 5 }) }
+    return { db, driver: 'postgres', logWriter: opts.sharedLog ? postgresSharedLogWriter(db, opts.sharedLog.nodeId) : postgresLogWriter(db), close: () => client.end({ timeout: 5 }) }
   }
   mkdirSync(opts.dataDir, { recursive: true })
   // PGlite belongs to one process: a second server on this directory stops here, before opening it.

@@ -3,7 +3,7 @@ import type { Keyframe, LoggedUpdate } from '../collab/doc-store.js'
 import type { Db } from './client.js'
 import { CopyRows, copyValue, readCopyRows } from './copy-binary.js'
 import type { PGliteQueryable } from './pglite-thread.js'
-import { yjsKeyframes, yjsUpdates } from './schema.js'
+import { logFences, yjsKeyframes, yjsUpdates } from './schema.js'
 
 /**
  * Update-log rows encoded as they are appended, in the form their database takes them in: a
@@ -60,7 +60,7 @@ class JsonRows implements LogBatch {
 
   add(u: LoggedUpdate): void {
     const bytes = Buffer.from(u.bytes.buffer, u.bytes.byteOffset, u.bytes.byteLength).toString('base64')
-    this.#json += `${this.rows++ === 0 ? '' : ','}{"r":${JSON.stringify(u.roomId)},"d":${JSON.stringify(u.doc)},"s":${u.seq},"a":${Math.round(u.at)},"p":${JSON.stringify(u.participantId)},"b":"${bytes}"${u.resent ? ',"o":1' : ''}}`
+    this.#json += `${this.rows++ === 0 ? '' : ','}{"r":${JSON.stringify(u.roomId)},"d":${JSON.stringify(u.doc)},"s":${u.seq},"a":${Math.round(u.at)},"p":${JSON.stringify(u.participantId)},"b":"${bytes}"${u.resent ? ',"o":1' : ''}${u.takenFrom ? `,"f":${JSON.stringify(u.takenFrom)}` : ''}}`
   }
 
   get json(): string {
@@ -68,8 +68,17 @@ class JsonRows implements LogBatch {
   }
 
   decode(): LoggedUpdate[] {
-    const rows = JSON.parse(this.json) as Array<{ r: string; d: string; s: number; a: number; p: string | null; b: string; o?: 1 }>
-    return rows.map((r) => ({ roomId: r.r, doc: r.d, seq: r.s, at: r.a, participantId: r.p, bytes: Buffer.from(r.b, 'base64'), ...(r.o ? { resent: true as const } : {}) }))
+    const rows = JSON.parse(this.json) as Array<{ r: string; d: string; s: number; a: number; p: string | null; b: string; o?: 1; f?: string }>
+    return rows.map((r) => ({
+      roomId: r.r,
+      doc: r.d,
+      seq: r.s,
+      at: r.a,
+      participantId: r.p,
+      bytes: Buffer.from(r.b, 'base64'),
+      ...(r.o ? { resent: true as const } : {}),
+      ...(r.f ? { takenFrom: r.f } : {}),
+    }))
   }
 }
 
@@ -109,8 +118,14 @@ const LOG_LOCK_SEED = 7_340_102
  * locks the second writer finds the first's rows, through the index `sharedLogIndex` makes (md5
  * of the bytes); the seqs stay gapless, since rows are numbered after the look. Typing (plain
  * updates, from the one socket that sent them) never pays the look.
+ *
+ * Except from a node taken for dead: the batch holding what another node took over from it marks
+ * it in `log_fences`, and its own rows are looked for from then on (one lookup of our `nodeId` a
+ * batch). A node that had only stalled past its key's life, with rows still queued, thus stores
+ * none of them a second time: a fence committed before our locks were granted is seen by the
+ * statement after them, and a takeover committed after our rows looks for them.
  */
-export function postgresSharedLogWriter(db: Db): LogWriter {
+export function postgresSharedLogWriter(db: Db, nodeId: string): LogWriter {
   return {
     allocatesSeq: true,
     newBatch: () => new JsonRows(),
@@ -128,14 +143,22 @@ export function postgresSharedLogWriter(db: Db): LogWriter {
             select x.r, x.d, x.a, x.p, decode(x.b, 'base64') as bytes, x.o is not null as resent, x.i
             from rows from (json_to_recordset(${json}::json) as (r text, d text, a bigint, p text, b text, o int)) with ordinality as x(r, d, a, p, b, o, i)
           ),
+          fences as (
+            insert into ${logFences} (node_id)
+            select distinct x.f from json_to_recordset(${json}::json) as x(f text) where x.f is not null
+            on conflict do nothing
+          ),
+          checked as materialized (
+            select exists (select 1 from ${logFences} where node_id = ${nodeId}) as all_rows
+          ),
           input as materialized (
-            select g.* from given g where not g.resent
+            select g.* from given g where not g.resent and not (select all_rows from checked)
             union all
             -- One probe of the md5 index a resent row, the first of its bytes in the batch. Without
             -- statistics (a young log) the planner would rather scan the document's rows through
             -- the primary key, or the whole log: the room is compared as an expression, which that
             -- key cannot serve, and sequential scans are off for this transaction (set with the locks).
-            select * from (select distinct on (g.r, g.d, g.bytes) g.* from given g where g.resent order by g.r, g.d, g.bytes, g.i) as r
+            select * from (select distinct on (g.r, g.d, g.bytes) g.* from given g where g.resent or (select all_rows from checked) order by g.r, g.d, g.bytes, g.i) as r
             where not exists (
               select 1 from ${yjsUpdates} u
               where md5(u.bytes) = md5(r.bytes) and u.bytes = r.bytes and (u.room_id || '') = r.r and u.doc = r.d

@@ -159,3 +159,13 @@ export const kits = pgTable(
   },
   (t) => [primaryKey({ columns: [t.id, t.version] })],
 )
+
+/**
+ * Nodes another node took for dead and wrote the unconfirmed updates of (several nodes, one shared
+ * log). A node named here had only stalled: its own rows are from then on stored only where no
+ * row of their document holds their bytes, so an update it and its taker both write is stored once.
+ */
+export const logFences = pgTable('log_fences', {
+  nodeId: text('node_id').primaryKey(),
+  at: ms('at').notNull().defaultNow(),
+})

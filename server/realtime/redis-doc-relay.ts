@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto'
 import { Redis, type RedisOptions } from 'ioredis'
 import type { DocRelay, RelayedDoc, RelayLink } from '../collab/doc-relay.js'
 import type { DocStore } from '../collab/doc-store.js'
@@ -64,11 +63,11 @@ const OPTIONS: RedisOptions = { lazyConnect: true, enableOfflineQueue: false, ma
  */
 export async function connectRedisDocRelay(
   url: string,
+  nodeId: string,
   log: Logger,
   /** The log, when several nodes share it: this node writes what a dead node took and never wrote. */
   store: DocStore | null,
 ): Promise<DocRelay & { close(): Promise<void>; nodeId: string }> {
-  const nodeId = randomUUID().slice(0, 8)
   const ourId = Buffer.from(nodeId)
   const writer = new Redis(url, OPTIONS)
   const reader = new Redis(url, OPTIONS)
@@ -211,12 +210,22 @@ export async function connectRedisDocRelay(
   // by the last tick whose appends the writer has settled since (never a write sooner than its own).
   // Only with a shared log: without one no node writes another's updates, so none asks.
   let claim: { upTo: number; appended: number } | null = null
+  let lastSaid = Date.now()
   const sayDurable = setInterval(() => {
     if (!store) return
     const now = store.progress()
     if (claim && now.settled >= claim.appended && now.waiting === 0) durable = Math.max(durable, claim.upTo)
     if (!claim || durable >= claim.upTo) claim = { upTo: published, appended: now.appended }
-    writer.set(nodeKey(nodeId), String(durable), 'PX', NODE_TTL_MS).catch(() => {})
+    const sentAt = Date.now()
+    writer.set(nodeKey(nodeId), String(durable), 'PX', NODE_TTL_MS).then(
+      () => {
+        if (sentAt - lastSaid > NODE_TTL_MS) {
+          log.warn("this node's key went unrenewed past its life (the node stalled, or lost Redis): other nodes may have taken it for dead and written its unconfirmed updates; the shared log stores each once", { node: nodeId, unrenewedMs: sentAt - lastSaid })
+        }
+        lastSaid = sentAt
+      },
+      () => {},
+    )
   }, DURABLE_EVERY_MS)
   sayDurable.unref()
 
@@ -233,7 +242,7 @@ export async function connectRedisDocRelay(
           const mark = marks[i]
           if (mark !== null && mark !== undefined) return unconfirmed.confirm(origin, Number(mark))
           const orphans = unconfirmed.takeOver(origin)
-          for (const u of orphans) store.append({ roomId: u.roomId, doc: u.doc, seq: 0, at: u.at, participantId: u.linkId, bytes: u.bytes, resent: true })
+          for (const u of orphans) store.append({ roomId: u.roomId, doc: u.doc, seq: 0, at: u.at, participantId: u.linkId, bytes: u.bytes, resent: true, takenFrom: origin })
           log.warn('a node stopped without writing updates it took; this node writes them', { node: origin, updates: orphans.length })
         })
         const dropped = unconfirmed.takeDropped()

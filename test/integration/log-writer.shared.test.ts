@@ -15,26 +15,34 @@ const DATABASE_URL = process.env.DATABASE_URL
  */
 describe.skipIf(!DATABASE_URL)('the shared update log on Postgres', () => {
   let dir: string
+  /** This node's log, and another node's (`taker`) that takes over what this one published. */
   let database: Database
+  let taker: Database
+  const nodeId = `a-${randomUUID().slice(0, 8)}`
+  const takerId = `b-${randomUUID().slice(0, 8)}`
   let sql: postgres.Sql
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'stepwise-shared-log-'))
-    database = await openDatabase({ databaseUrl: DATABASE_URL, dataDir: dir, sharedLog: true })
+    database = await openDatabase({ databaseUrl: DATABASE_URL, dataDir: dir, sharedLog: { nodeId } })
+    taker = await openDatabase({ databaseUrl: DATABASE_URL, dataDir: dir, sharedLog: { nodeId: takerId } })
     sql = postgres(DATABASE_URL!, { max: 1, onnotice: () => {} })
   })
   afterAll(async () => {
     await sql?.end({ timeout: 5 })
     await database?.close()
+    await taker?.close()
     rmSync(dir, { recursive: true, force: true })
   })
 
   /** `resent`: a sync step 2 or a dead node's update, which another node may have stored. */
   const update = (roomId: string, byte: number, resent = true): LoggedUpdate => ({ roomId, doc: 'board', seq: 0, at: 1_000 + byte, participantId: null, bytes: new Uint8Array([byte, 1, 2]), ...(resent ? { resent } : {}) })
-  const write = async (updates: LoggedUpdate[]) => {
-    const batch = database.logWriter.newBatch()
+  const write = async (updates: LoggedUpdate[], node = database) => {
+    const batch = node.logWriter.newBatch()
     for (const u of updates) batch.add(u)
-    return database.logWriter.writeUpdates(batch)
+    return node.logWriter.writeUpdates(batch)
   }
+  /** What the taker writes of this node's updates once this node's key has expired. */
+  const takenOver = (u: LoggedUpdate, from = nodeId): LoggedUpdate => ({ ...u, resent: true, takenFrom: from })
   const rows = async (roomId: string) =>
     (await sql<{ seq: string; b: number }[]>`select seq, get_byte(bytes, 0) as b from yjs_updates where room_id = ${roomId} order by seq`).map((r) => [Number(r.seq), r.b])
 
@@ -76,10 +84,49 @@ describe.skipIf(!DATABASE_URL)('the shared update log on Postgres', () => {
     expect(index?.def).toContain('md5(bytes)')
   })
 
-  it('a batch refused and decoded again keeps which rows are resent', () => {
+  it('a batch refused and decoded again keeps which rows are resent, and whose they were', () => {
     const batch = database.logWriter.newBatch()
     batch.add(update('r', 1))
     batch.add(update('r', 2, false))
-    expect(database.logWriter.rowsOf(batch).map((u) => u.resent ?? false)).toEqual([true, false])
+    batch.add(takenOver(update('r', 3, false), 'n1'))
+    expect(database.logWriter.rowsOf(batch).map((u) => [u.resent ?? false, u.takenFrom ?? null])).toEqual([
+      [true, null],
+      [false, null],
+      [true, 'n1'],
+    ])
+  })
+
+  // The node had only stalled (its key expired while it ran): another node took over what it had
+  // published and not confirmed, then the node woke up and wrote its queue, plain rows, itself.
+  it('a node taken for dead stores none of its queued rows a second time, and the others still type unchecked', async () => {
+    const room = randomUUID()
+    await write([update(room, 1, false)])
+    expect(await write([takenOver(update(room, 2, false)), takenOver(update(room, 3, false))], taker)).toEqual([{ roomId: room, doc: 'board', seq: 3, rows: 2 }])
+    expect(await write([update(room, 2, false), update(room, 3, false), update(room, 4, false)])).toEqual([{ roomId: room, doc: 'board', seq: 4, rows: 1 }])
+    expect(await rows(room)).toEqual([[1, 1], [2, 2], [3, 3], [4, 4]])
+    // The fence names the node taken for dead, not the one that took over.
+    const fenced = (await sql<{ node_id: string }[]>`select node_id from log_fences where node_id in (${nodeId}, ${takerId})`).map((r) => r.node_id)
+    expect(fenced).toEqual([nodeId])
+  })
+
+  it("a stalled node's queue and another node's takeover of it, committed in either order, store each update once", async () => {
+    const stalled = `s-${randomUUID().slice(0, 8)}`
+    const dirOfStalled = mkdtempSync(join(tmpdir(), 'stepwise-shared-log-'))
+    const node = await openDatabase({ databaseUrl: DATABASE_URL, dataDir: dirOfStalled, sharedLog: { nodeId: stalled } })
+    try {
+      for (let trial = 0; trial < 20; trial++) {
+        const room = randomUUID()
+        const queued = [10, 11, 12].map((b) => update(room, b, false))
+        const own = write([...queued, update(room, 13 + trial, false)], node)
+        const takeover = write(queued.map((u) => takenOver(u, stalled)), taker)
+        await Promise.all(trial % 2 ? [own, takeover] : [takeover, own])
+        const stored = await rows(room)
+        expect(stored.map(([, b]) => b).sort((x, y) => x! - y!)).toEqual([10, 11, 12, 13 + trial])
+        expect(stored.map(([seq]) => seq)).toEqual([1, 2, 3, 4])
+      }
+    } finally {
+      await node.close()
+      rmSync(dirOfStalled, { recursive: true, force: true })
+    }
   })
 })

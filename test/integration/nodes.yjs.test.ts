@@ -145,6 +145,36 @@ describe.skipIf(skip !== null)('several nodes serve the same rooms (Postgres + R
     expect((await fromLog(room.id)).doc.getText('notes:clarify').toString()).toBe(`${before}after `)
   }, 60_000)
 
+  it("a node that stalls past its key's life with edits queued: the other takes them over, the stalled one writes its queue when it wakes, and each edit is stored once", async () => {
+    await redis()
+    // Node A writes its log every 6 s: its edits are still queued when it stops (SIGSTOP, as a
+    // long GC pause or a frozen VM would) and when it carries on.
+    const a = await node({ FLUSH_INTERVAL_MS: '6000' })
+    const b = await node()
+    const { room, tokens } = await createRoom(b.url)
+    const onA = open(a, room.id, tokens.candidate)
+    const onB = open(b, room.id, tokens.interviewer)
+    await Promise.all([onA.synced, onB.synced])
+    for (let i = 0; i < 10; i++) text(onA).insert(text(onA).length, `a${i} `)
+    const expected = text(onA).toString()
+    await waitFor(() => text(onB).toString() === expected, { timeout: 3000, what: "A's edits on B" })
+    a.child.kill('SIGSTOP')
+    try {
+      // A's key expires (3 s): B takes A for dead and writes what A took.
+      await waitFor(async () => (await fromLogOf(room.id)) === expected, { timeout: 10_000, what: "A's edits written by B" })
+    } finally {
+      a.child.kill('SIGCONT')
+    }
+    // A wakes up, learns nothing of it, and writes its queue as it would have (at SIGTERM at the latest).
+    await stop(a)
+    expect(a.stderr()).toContain("this node's key went unrenewed past its life")
+    const log = await fromLog(room.id)
+    expect(log.doc.getText('notes:clarify').toString()).toBe(expected)
+    expect(new Set(log.bytes).size, 'each update stored once').toBe(log.bytes.length)
+    expect(log.seqs).toEqual(log.seqs.map((_, i) => i + 1))
+    await stop(b)
+  }, 60_000)
+
   it('Redis down for 15 s: no node stops, rooms of one node are stored, a room on both nodes converges once Redis is back, and a revocation made meanwhile takes effect on the other node', async () => {
     await redis()
     const [a, b] = await Promise.all([node(), node()])
