@@ -12,35 +12,28 @@
  * Two cores hold the nodes, Postgres, Redis and the clients together: the figures compare the
  * three setups with each other, not what two machines would do.
  *
- *   tsx bench/nodes.ts [--rooms 50] [--seconds 10]
+ *   tsx bench/nodes.ts [--rooms 50] [--seconds 10] [--only redis]   (--only: the setups whose name has it)
  */
 import { type ChildProcess, spawn } from 'node:child_process'
-import { createServer } from 'node:net'
 import { parseArgs } from 'node:util'
 import WebSocket from 'ws'
 import { WebsocketProvider } from 'y-websocket'
 import * as Y from 'yjs'
 import { cpuMicros, postgresBackendsCpuMicros } from './proc.js'
-import { createBenchDatabase } from './servers.js'
+import { createBenchDatabase, freePort } from './servers.js'
 
 const ROOT = new URL('..', import.meta.url).pathname
-const { values: opt } = parseArgs({ options: { rooms: { type: 'string', default: '50' }, seconds: { type: 'string', default: '10' } } })
+const { values: opt } = parseArgs({ options: { rooms: { type: 'string', default: '50' }, seconds: { type: 'string', default: '10' }, only: { type: 'string', default: '' } } })
 const ROOMS = Number(opt.rooms)
 const WINDOW_MS = Number(opt.seconds) * 1000
 const WARMUP_MS = 2000
 const EVERY_MS = 100
 const SECRET = 'bench-secret-shared-by-the-nodes-0123456789abcdef'
-
-async function freePort(): Promise<number> {
-  const probe = createServer()
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve))
-  const { port } = probe.address() as { port: number }
-  await new Promise((resolve) => probe.close(resolve))
-  return port
-}
+/** Flags for the node processes, e.g. BENCH_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' to profile them. */
+const NODE_ARGS = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean)
 
 function startNode(env: Record<string, string>): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+  const child = spawn(process.execPath, [...NODE_ARGS, '--import', 'tsx', 'server/main.ts'], {
     cwd: ROOT,
     env: { ...process.env, HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'error', SECRET, RATE_LIMIT_CONNECTIONS_PER_MINUTE: '0', RATE_LIMIT_ROOMS_PER_MINUTE: '0', ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -136,6 +129,7 @@ const REDIS_URL = `redis://127.0.0.1:${port}`
 const lines: string[] = []
 try {
   for (const setup of ['one node', 'one node with REDIS_URL', 'two nodes (writer on A, reader on B)'] as const) {
+    if (!setup.includes(opt.only)) continue
     const db = await createBenchDatabase()
     const env: Record<string, string> = { DATABASE_URL: db.url, ...(setup === 'one node' ? {} : { REDIS_URL }) }
     const a = await startNode({ ...env, DATA_DIR: `/tmp/stepwise-bench-nodes-a` })

@@ -2,12 +2,13 @@
  * `npm run bench:capacity`: what the shared parts of a multi-node deployment take on this machine,
  * the figures that say when one Redis or one Postgres is no longer enough (README, "Sharding").
  *
- * 1. A Redis round trip: PING from ioredis, and an entry XADDed to a stream until a blocked
- *    XREAD on another connection has it (what the Yjs relay adds to a cross-node edit).
- * 2. One document's stream: XADDs in the relay's own entry shape (node id, kind, a 40-byte
- *    update, count, link; `MAXLEN ~ 2000`) as fast as one connection pipelines them, with one
- *    reader following the stream as a node does. The most one room can take; rooms spread over
- *    streams (and, in a Redis Cluster, over slots by their `{roomId}` hash tag).
+ * 1. A Redis round trip: PING from ioredis, and an entry added the relay's way (its script:
+ *    XADD to the document's stream and PUBLISH with the stream id) until another connection's
+ *    subscription has it (what the Yjs relay adds to a cross-node edit).
+ * 2. One document's stream: entries in the relay's own shape (node id, kind, a 40-byte update,
+ *    count, link; `MAXLEN ~ 2000`) added through the script as fast as one connection pipelines
+ *    them, with one node subscribed. The most one room can take; rooms spread over streams (and,
+ *    in a Redis Cluster, over slots by their `{roomId}` hash tag).
  * 3. One Postgres taking the shared log (`postgresSharedLogWriter`, the real writer: advisory
  *    locks per document, the database numbering the rows): two writers (two nodes) writing
  *    batches of 200 rows as fast as they can, over 100 documents, and over one document that
@@ -23,26 +24,20 @@
 import { spawn } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { Redis } from 'ioredis'
 import type { LoggedUpdate } from '../server/collab/doc-store.js'
 import { type Database, openDatabase } from '../server/db/client.js'
+import { encodeEntry } from '../server/realtime/relay-entry.js'
+import { RELAY_ADD_SCRIPT, type RelayRedis } from '../server/realtime/redis-doc-relay.js'
 import { cpuMicros, postgresBackendsCpuMicros } from './proc.js'
-import { createBenchDatabase } from './servers.js'
+import { createBenchDatabase, freePort } from './servers.js'
 
 const { values: opt } = parseArgs({ options: { seconds: { type: 'string', default: '5' } } })
 const WINDOW_MS = Number(opt.seconds) * 1000
 
-async function freePort(): Promise<number> {
-  const probe = createServer()
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve))
-  const { port } = probe.address() as { port: number }
-  await new Promise((resolve) => probe.close(resolve))
-  return port
-}
 const pct = (xs: number[], q: number) => {
   const s = [...xs].sort((a, b) => a - b)
   return s[Math.min(s.length - 1, Math.floor(q * s.length))]!
@@ -58,10 +53,18 @@ const port = await freePort()
 const redisProc = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' })
 const url = `redis://127.0.0.1:${port}`
 await new Promise((r) => setTimeout(r, 500))
-const writer = new Redis(url)
-const reader = new Redis(url)
+const writer = new Redis(url) as RelayRedis
+writer.defineCommand('relayAdd', { numberOfKeys: 1, lua: RELAY_ADD_SCRIPT })
+const subscriber = new Redis(url)
 const update = Buffer.alloc(40, 7)
-const entry = (key: string, n: number) => writer.xaddBuffer(key, 'MAXLEN', '~', 2000, '*', 'n', 'a1b2c3d4', 'k', 'u', 'b', update, 'c', String(n), 'l', 'link-0123456789')
+const entry = (key: string, n: number) => writer.relayAdd(key, 2000, encodeEntry({ kind: 'u', node: 'a1b2c3d4e5f6', link: 'link01234567', count: n, target: '', bytes: update }))
+const received = new Map<string, number>()
+let onMessage: (() => void) | null = null
+subscriber.on('messageBuffer', (channel: Buffer) => {
+  const key = channel.toString()
+  received.set(key, (received.get(key) ?? 0) + 1)
+  onMessage?.()
+})
 
 try {
   // 1. Round trips.
@@ -74,37 +77,20 @@ try {
   }
   const delivery: number[] = []
   const key = 'bench:{room}:rtt'
-  let last = '$'
+  await subscriber.subscribe(key)
   for (let i = 0; i < 1000; i++) {
-    const read = reader.xreadBuffer('BLOCK', 1000, 'STREAMS', key, last)
-    // Let the XREAD reach Redis and block before the XADD.
-    await new Promise((r) => setTimeout(r, 1))
+    const got = new Promise<void>((resolve) => (onMessage = resolve))
     const t = performance.now()
-    const id = await entry(key, i)
-    const got = await read
-    if (!got) throw new Error('the blocked XREAD got nothing')
+    await Promise.all([entry(key, i), got])
     delivery.push((performance.now() - t) * 1000)
-    last = id!.toString()
   }
+  onMessage = null
   say(`| Redis PING round trip (ioredis, 2,000 one after another) | p50 ${pct(pings, 0.5).toFixed(0)} µs, p99 ${pct(pings, 0.99).toFixed(0)} µs |`)
-  say(`| XADD on one connection → a blocked XREAD on another has it (1,000) | p50 ${pct(delivery, 0.5).toFixed(0)} µs, p99 ${pct(delivery, 0.99).toFixed(0)} µs |`)
+  say(`| an entry added the relay's way (XADD + PUBLISH, one script) → another connection's subscription has it (1,000) | p50 ${pct(delivery, 0.5).toFixed(0)} µs, p99 ${pct(delivery, 0.99).toFixed(0)} µs |`)
 
-  // 2. One stream, as fast as one node pipelines into it, one node following it.
+  // 2. One stream, as fast as one node pipelines into it, one node subscribed.
   const hot = 'stepwise:y:{bench}:doc'
-  let read = 0
-  let following = true
-  const follow = (async () => {
-    let id = '$'
-    while (following) {
-      const res = (await reader.xreadBuffer('COUNT', 1000, 'BLOCK', 200, 'STREAMS', hot, id)) as Array<[Buffer, Array<[Buffer, Buffer[]]>]> | null
-      if (!res) continue
-      for (const [, entries] of res) {
-        read += entries.length
-        id = entries.at(-1)![0].toString()
-      }
-    }
-  })()
-  await new Promise((r) => setTimeout(r, 50))
+  await subscriber.subscribe(hot)
   const redisCpu0 = cpuMicros(redisProc.pid!)
   const t0 = performance.now()
   let added = 0
@@ -112,14 +98,13 @@ try {
     await Promise.all(Array.from({ length: 200 }, () => entry(hot, ++added)))
   }
   const addMs = performance.now() - t0
-  await new Promise((r) => setTimeout(r, 300))
-  following = false
-  await follow
   const redisCpu = cpuMicros(redisProc.pid!) - redisCpu0
-  say(`| one stream: XADDs/s one connection pipelines (200 in flight), one reader following | ${fmt((added / addMs) * 1000)}/s; the reader had ${((read / added) * 100).toFixed(0)} % of them; Redis CPU ${((redisCpu / 1000 / addMs) * 100).toFixed(0)} % of a core (${(redisCpu / added).toFixed(1)} µs an entry) |`)
+  await new Promise((r) => setTimeout(r, 300))
+  const read = received.get(hot) ?? 0
+  say(`| one stream: entries/s one connection pipelines through the script (200 in flight), one node subscribed | ${fmt((added / addMs) * 1000)}/s; the subscriber had ${((read / added) * 100).toFixed(0)} % of them; Redis CPU ${((redisCpu / 1000 / addMs) * 100).toFixed(0)} % of a core (${(redisCpu / added).toFixed(1)} µs an entry) |`)
 } finally {
   writer.disconnect()
-  reader.disconnect()
+  subscriber.disconnect()
   redisProc.kill('SIGKILL')
 }
 

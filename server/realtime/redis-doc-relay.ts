@@ -2,6 +2,7 @@ import { Redis, type RedisOptions } from 'ioredis'
 import type { DocRelay, RelayedDoc, RelayLink } from '../collab/doc-relay.js'
 import type { DocStore } from '../collab/doc-store.js'
 import type { Logger } from '../log.js'
+import { decodeEntry, encodeEntry, type EntryKind, isAfter, sentBy } from './relay-entry.js'
 import { UnconfirmedUpdates } from './unconfirmed-updates.js'
 
 /**
@@ -12,11 +13,6 @@ const STREAM_MAX_ENTRIES = 2000
 /** An idle document's stream is gone after this (every node holding it renews it). */
 const STREAM_TTL_MS = 10 * 60_000
 const RENEW_EVERY_MS = 60_000
-/** Entries one read takes at most; a blocking read waits this long for news before looking again. */
-const READ_COUNT = 1000
-const READ_BLOCK_MS = 5000
-/** After a failed read (Redis away), the next try. */
-const READ_RETRY_MS = 250
 /** A document asks the other nodes for what it lacks at most this often. */
 const HELLO_EVERY_MS = 1000
 /**
@@ -31,31 +27,44 @@ const CHECK_ORIGINS_EVERY_MS = 1000
 const STOPPED_TTL_MS = 60_000
 const nodeKey = (id: string) => `stepwise:node:${id}`
 
-/** Entry kinds: an update, an awareness update, a node's state vector (hello) and another's answer to it (diff). */
-type Kind = 'u' | 'a' | 'h' | 'd'
+/**
+ * Appends an entry to a document's stream and publishes it, with the id the stream gave it, on the
+ * channel of the same name: one round trip, one script, so the stream's order is the channel's.
+ */
+export const RELAY_ADD_SCRIPT = `local id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', 'm', ARGV[2])
+redis.call('PUBLISH', KEYS[1], id .. ' ' .. ARGV[2])
+return id`
+export type RelayRedis = Redis & { relayAdd(key: string, maxEntries: number, entry: Buffer): Promise<unknown> }
 
 interface Followed {
   doc: RelayedDoc
   key: string
-  /** The id of the last entry read (reads continue after it). */
+  /** The id of the last entry taken: what comes again (a replay, a message already read) is skipped. */
   lastId: string
   lastHello: number
+  /** Messages held while the stream is read (at load, after the subscription broke), taken after it. */
+  pending: Array<[id: string, entry: Buffer]> | null
 }
 
 const OPTIONS: RedisOptions = { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 1 }
 
 /**
- * The Yjs relay between nodes, on Redis Streams, in the way of y-redis and Hocuspocus' Redis
- * extension (their designs, none of their code): one stream per document, `stepwise:y:{room}:doc`
- * (the room as a hash tag: one Redis Cluster slot per room).
+ * The Yjs relay between nodes, on Redis, in the way of y-redis (a stream per document, the order
+ * and the memory of its updates) and Hocuspocus' Redis extension (updates published per document;
+ * a node that loads one asks the others for what it lacks); their designs, none of their code.
+ * One stream per document, `stepwise:y:{room}:doc` (the room as a hash tag: one Redis Cluster slot
+ * per room), and a channel of the same name.
  *
- * - The node that accepts an update logs it and `XADD`s it with its node id; every node holding
- *   the document reads the stream (one blocking `XREAD` over all of them) and applies, shows, but
- *   never logs what other nodes sent, so each update is stored once, by the node that took it.
- * - A node that loads a document from the log first replays the stream (which holds what other
- *   nodes took but may not have written yet), then follows it, and says hello with its state
- *   vector: every node holding the document answers with what it lacks (a diff) and its
- *   awareness. The same hello, after Redis comes back, resyncs what an outage kept apart.
+ * - The node that accepts an update logs it and adds it to the stream with its node id; the same
+ *   script publishes the entry with its stream id. Every node holding the document is subscribed:
+ *   it applies, shows, but never logs what other nodes sent, so each update is stored once, by the
+ *   node that took it. (A blocking XREAD over every followed stream, re-issued after each wake, cost
+ *   Redis ~100 µs an update at 100 documents and the node a write and a read more: bench/README.md.)
+ * - A node that loads a document subscribes, then reads the stream (what other nodes took but may
+ *   not have written yet), then says hello with its state vector: every node holding the document
+ *   answers with what it lacks (a diff) and its awareness. After its subscription broke, a node
+ *   reads each stream again from the last entry it took; the same hello, after Redis comes back,
+ *   resyncs what an outage kept apart (and what the stream no longer holds).
  * - Awareness goes through the stream too, one entry per invite link, so that each node's guard
  *   knows whose client ids they are.
  *
@@ -69,16 +78,16 @@ export async function connectRedisDocRelay(
   store: DocStore | null,
 ): Promise<DocRelay & { close(): Promise<void>; nodeId: string }> {
   const ourId = Buffer.from(nodeId)
-  const writer = new Redis(url, OPTIONS)
-  const reader = new Redis(url, OPTIONS)
+  const writer = new Redis(url, OPTIONS) as RelayRedis
+  writer.defineCommand('relayAdd', { numberOfKeys: 1, lua: RELAY_ADD_SCRIPT })
+  const subscriber = new Redis(url, OPTIONS)
   let failing = false
   const failed = (what: string, err: unknown) => {
     if (!failing) log.warn('redis: the Yjs relay lost its connection; documents on this node carry on alone until it is back', { what, error: String(err) })
     failing = true
   }
-  for (const client of [writer, reader]) client.on('error', () => {})
-  await Promise.all([writer.connect(), reader.connect()])
-  let readerId = Number(await reader.client('ID'))
+  for (const client of [writer, subscriber]) client.on('error', () => {})
+  await Promise.all([writer.connect(), subscriber.connect()])
 
   const followed = new Map<string, Followed>()
   /** Updates this node published; `durable`: how many of them its log surely holds. */
@@ -86,11 +95,9 @@ export async function connectRedisDocRelay(
   let durable = 0
   const unconfirmed = new UnconfirmedUpdates()
   let closed = false
-  let blocked = false
-  let wake: (() => void) | null = null
 
-  const add = (key: string, kind: Kind, bytes: Uint8Array, extra: string[] = []) =>
-    writer.xaddBuffer(key, 'MAXLEN', '~', STREAM_MAX_ENTRIES, '*', 'n', nodeId, 'k', kind, 'b', Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), ...extra).then(
+  const add = (key: string, kind: EntryKind, bytes: Uint8Array, fields: { link?: string; count?: number; target?: string } = {}) =>
+    writer.relayAdd(key, STREAM_MAX_ENTRIES, encodeEntry({ kind, node: nodeId, link: fields.link ?? '', count: fields.count ?? null, target: fields.target ?? '', bytes })).then(
       () => {
         failing = false
       },
@@ -105,87 +112,100 @@ export async function connectRedisDocRelay(
   }
 
   /**
-   * One entry of a document's stream. This node's own come back too (XREAD cannot leave them out):
-   * they are told apart by their first field, `n` (every entry starts with it), before anything is
-   * decoded. `replay`: the stream read at load, whose hellos and diffs are old news.
+   * One entry of a document's stream. This node's own come back too (a channel cannot leave them
+   * out): they are told apart by their sender, before anything is decoded. `replay`: the stream
+   * read at load, whose hellos and diffs are old news.
    */
-  const dispatch = (f: Followed, fields: Buffer[], replay = false) => {
-    if (fields[1]?.equals(ourId)) return
-    const entry: Record<string, Buffer> = {}
-    for (let i = 0; i + 1 < fields.length; i += 2) entry[fields[i]!.toString()] = fields[i + 1]!
-    const from = entry.n?.toString()
-    const kind = entry.k?.toString() as Kind | undefined
-    const bytes = entry.b
-    if (!from || !bytes || (replay && kind !== 'u' && kind !== 'a')) return
-    const data = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+  const dispatch = (f: Followed, raw: Buffer, replay: boolean) => {
+    if (sentBy(raw, ourId)) return
+    const entry = decodeEntry(raw)
+    if (!entry || (replay && entry.kind !== 'u' && entry.kind !== 'a')) return
     /** Applied; what it brought is kept until its node says its log holds it. */
     const apply = (linkId: string | null) => {
-      const result = f.doc.applyRemote(data)
+      const result = f.doc.applyRemote(entry.bytes)
       if (result === 'missing') hello(f)
       else if (result === 'changed' && store) {
-        unconfirmed.add(from, { count: Number(entry.c?.toString() ?? Infinity), roomId: f.doc.roomId, doc: f.doc.name, at: Date.now(), linkId, bytes: data })
+        unconfirmed.add(entry.node, { count: entry.count ?? Infinity, roomId: f.doc.roomId, doc: f.doc.name, at: Date.now(), linkId, bytes: entry.bytes })
       }
     }
-    switch (kind) {
+    switch (entry.kind) {
       case 'u':
-        apply(entry.l?.toString() ?? null)
+        apply(entry.link || null)
         break
       case 'd':
-        if (entry.t?.toString() === nodeId) apply(null)
+        if (entry.target === nodeId) apply(null)
         break
       case 'a':
-        f.doc.applyRemoteAwareness(data, entry.l?.toString() ?? '')
+        f.doc.applyRemoteAwareness(entry.bytes, entry.link)
         break
       case 'h': {
-        const diff = f.doc.diff(data)
-        if (diff) void add(f.key, 'd', diff, ['t', from, 'c', String(published)])
-        for (const { update, linkId } of f.doc.awarenessSnapshot()) void add(f.key, 'a', update, ['l', linkId])
+        const diff = f.doc.diff(entry.bytes)
+        if (diff) void add(f.key, 'd', diff, { target: entry.node, count: published })
+        for (const { update, linkId } of f.doc.awarenessSnapshot()) void add(f.key, 'a', update, { link: linkId })
         break
       }
     }
   }
 
-  const readLoop = async () => {
-    while (!closed) {
-      if (followed.size === 0) {
-        await new Promise<void>((resolve) => (wake = resolve))
-        wake = null
-        continue
+  /** Takes an entry once, in the stream's order: one read again (a replay, a message met twice) is skipped. */
+  const take = (f: Followed, id: string, raw: Buffer, replay = false) => {
+    if (!isAfter(id, f.lastId)) return
+    f.lastId = id
+    dispatch(f, raw, replay)
+  }
+
+  subscriber.on('messageBuffer', (channel: Buffer, message: Buffer) => {
+    const f = followed.get(channel.toString())
+    if (!f) return
+    const space = message.indexOf(0x20)
+    if (space < 0) return
+    const id = message.toString('latin1', 0, space)
+    const raw = message.subarray(space + 1)
+    if (f.pending) f.pending.push([id, raw])
+    else take(f, id, raw)
+  })
+
+  /**
+   * Reads the stream from the last entry taken (all of it at load, `replay`), holding the messages
+   * that arrive meanwhile, then takes those the stream did not hold. Never rejects.
+   */
+  const catchUp = async (f: Followed, replay: boolean) => {
+    f.pending ??= []
+    try {
+      const entries = await writer.xrangeBuffer(f.key, f.lastId === '0-0' ? '-' : f.lastId, '+', 'COUNT', STREAM_MAX_ENTRIES * 2)
+      for (const [id, fields] of entries) {
+        const raw = fields[1]
+        if (fields[0]?.toString() === 'm' && raw) take(f, id.toString(), raw, replay)
       }
-      const all = [...followed.values()]
-      let result: Array<[Buffer, Array<[Buffer, Buffer[]]>]> | null
-      try {
-        blocked = true
-        result = (await reader.xreadBuffer('COUNT', READ_COUNT, 'BLOCK', READ_BLOCK_MS, 'STREAMS', ...all.map((f) => f.key), ...all.map((f) => f.lastId))) as typeof result
-      } catch (err) {
-        blocked = false
-        if (closed) return
-        failed('xread', err)
-        await new Promise((r) => setTimeout(r, READ_RETRY_MS))
-        continue
-      } finally {
-        blocked = false
-      }
-      if (!result) continue
-      for (const [keyBuf, entries] of result) {
-        const f = followed.get(keyBuf.toString())
-        if (!f) continue
-        for (const [id, fields] of entries) {
-          f.lastId = id.toString()
-          dispatch(f, fields)
-        }
-      }
+    } catch (err) {
+      failed('xrange', err)
+    } finally {
+      const held = f.pending ?? []
+      f.pending = null
+      for (const [id, raw] of held) take(f, id, raw)
     }
   }
 
-  /** The blocking read takes the new set of streams at once. */
-  const refollow = () => {
-    if (wake) wake()
-    else if (blocked) writer.client('UNBLOCK', readerId).catch(() => {})
-  }
+  // The subscription broke (Redis went away, or dropped a slow subscriber): what was published
+  // meanwhile is read from the streams once the channels are back.
+  let subscriptionBroke = false
+  subscriber.on('close', () => (subscriptionBroke = true))
+  subscriber.on('ready', () => {
+    if (!subscriptionBroke || closed) return
+    subscriptionBroke = false
+    const all = [...followed.values()]
+    if (all.length === 0) return
+    for (const f of all) f.pending ??= []
+    subscriber
+      .subscribe(...all.map((f) => f.key))
+      .catch((err: unknown) => failed('subscribe', err))
+      .finally(() => {
+        for (const f of all) if (followed.get(f.key) === f) void catchUp(f, false)
+      })
+  })
 
-  // Back after an outage: a new connection id for the reader, and every document says hello again,
-  // so what each node took meanwhile reaches the others (and theirs reaches it).
+  // Back after an outage: every document says hello again, so what each node took meanwhile
+  // reaches the others (and theirs reaches it).
   let wasDown = false
   writer.on('close', () => (wasDown = true))
   writer.on('ready', () => {
@@ -193,12 +213,6 @@ export async function connectRedisDocRelay(
     wasDown = false
     log.info('redis: the Yjs relay is back; resyncing documents with the other nodes', { docs: followed.size })
     for (const f of followed.values()) hello(f, true)
-  })
-  reader.on('ready', () => {
-    reader.client('ID').then(
-      (id) => (readerId = Number(id)),
-      () => {},
-    )
   })
 
   const renew = setInterval(() => {
@@ -253,34 +267,25 @@ export async function connectRedisDocRelay(
   }, CHECK_ORIGINS_EVERY_MS)
   checkOrigins.unref()
 
-  void readLoop()
-
   return {
     nodeId,
     async open(doc: RelayedDoc): Promise<RelayLink> {
       const key = `stepwise:y:{${doc.roomId}}:${doc.name}`
-      const f: Followed = { doc, key, lastId: '0-0', lastHello: 0 }
-      // What the stream holds now: other nodes' updates the log may lack (applying one again changes nothing).
-      try {
-        const entries = await writer.xrangeBuffer(key, '-', '+', 'COUNT', STREAM_MAX_ENTRIES * 2)
-        for (const [id, fields] of entries) {
-          f.lastId = id.toString()
-          dispatch(f, fields, true)
-        }
-        writer.pexpire(key, STREAM_TTL_MS).catch(() => {})
-      } catch (err) {
-        failed('xrange', err)
-      }
+      const f: Followed = { doc, key, lastId: '0-0', lastHello: 0, pending: [] }
       followed.set(key, f)
-      refollow()
+      // Subscribed first, then the stream read (other nodes' updates the log may lack; applying
+      // one again changes nothing): nothing published in between is missed.
+      await subscriber.subscribe(key).catch((err: unknown) => failed('subscribe', err))
+      await catchUp(f, true)
+      writer.pexpire(key, STREAM_TTL_MS).catch(() => {})
       hello(f, true)
       return {
-        update: (update, linkId) => void add(key, 'u', update, ['c', String(++published), 'l', linkId]),
-        awareness: (update, linkId) => void add(key, 'a', update, ['l', linkId]),
+        update: (update, linkId) => void add(key, 'u', update, { count: ++published, link: linkId }),
+        awareness: (update, linkId) => void add(key, 'a', update, { link: linkId }),
         close: () => {
           if (followed.get(key) !== f) return
           followed.delete(key)
-          refollow()
+          subscriber.unsubscribe(key).catch(() => {})
         },
       }
     },
@@ -289,13 +294,11 @@ export async function connectRedisDocRelay(
       clearInterval(renew)
       clearInterval(sayDurable)
       clearInterval(checkOrigins)
-      wake?.()
       // Stopped cleanly with its log written (the store closed first): the others need write nothing of ours.
       if (store && (await store.flush().then(() => true, () => false))) {
         await writer.set(nodeKey(nodeId), String(published), 'PX', STOPPED_TTL_MS).catch(() => {})
       }
-      // The reader may be blocked in XREAD for seconds: it is dropped, not asked to quit.
-      reader.disconnect()
+      subscriber.disconnect()
       await (writer.status === 'ready' ? writer.quit().catch(() => writer.disconnect()) : writer.disconnect())
     },
   }

@@ -1,5 +1,6 @@
 import type { ChildProcess } from 'node:child_process'
 import { afterEach, describe, expect, it } from 'vitest'
+import { Redis } from 'ioredis'
 import postgres from 'postgres'
 import * as Y from 'yjs'
 import { api, connectSocket, connectY, createRoom, sleep, waitFor, type YClient } from '../helpers/clients.js'
@@ -87,6 +88,30 @@ describe.skipIf(skip !== null)('several nodes serve the same rooms (Postgres + R
     // Twenty edits, twenty rows: each stored once, by the node that took it, numbered 1..20 by the database.
     expect(log.seqs).toEqual(Array.from({ length: 20 }, (_, i) => i + 1))
     expect(new Set(log.bytes).size).toBe(20)
+  }, 60_000)
+
+  it('a node whose subscription Redis dropped reads what was published meanwhile from the stream', async () => {
+    await redis()
+    const [a, b] = await Promise.all([node(), node()])
+    const { room, tokens } = await createRoom(a.url)
+    const onA = open(a, room.id, tokens.candidate)
+    const onB = open(b, room.id, tokens.interviewer)
+    await Promise.all([onA.synced, onB.synced])
+    text(onA).insert(0, 'before ')
+    await waitFor(() => text(onB).toString() === 'before ', { timeout: 2000, what: 'the first edit on B' })
+    // Redis drops every subscriber (as it does one past its output buffer); they reconnect after
+    // ~50 ms. The edits made at once are published while no node listens: only the stream has them.
+    const admin = new Redis(redisUrl)
+    try {
+      expect(await admin.client('KILL', 'TYPE', 'pubsub')).toBeGreaterThan(0)
+    } finally {
+      admin.disconnect()
+    }
+    for (let i = 0; i < 5; i++) text(onA).insert(text(onA).length, `${i};`)
+    const expected = text(onA).toString()
+    // Nothing after them would make B ask for what it lacks: B reads them from the stream.
+    await waitFor(() => text(onB).toString() === expected, { timeout: 3000, what: 'the edits made while no node listened, on B' })
+    await Promise.all([stop(a), stop(b)])
   }, 60_000)
 
   it('a node that loads a room serves what another node took but has not written yet', async () => {
