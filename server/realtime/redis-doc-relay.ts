@@ -225,7 +225,7 @@ export async function connectRedisDocRelay(
   // Only with a shared log: without one no node writes another's updates, so none asks.
   let claim: { upTo: number; appended: number } | null = null
   let lastSaid = Date.now()
-  const sayDurable = setInterval(() => {
+  const sayDurable = () => {
     if (!store) return
     const now = store.progress()
     if (claim && now.settled >= claim.appended && now.waiting === 0) durable = Math.max(durable, claim.upTo)
@@ -240,8 +240,11 @@ export async function connectRedisDocRelay(
       },
       () => {},
     )
-  }, DURABLE_EVERY_MS)
-  sayDurable.unref()
+  }
+  // Said at once: a node is never taken for dead in the first tick, before its key exists.
+  if (store) await writer.set(nodeKey(nodeId), '0', 'PX', NODE_TTL_MS).catch((err: unknown) => failed('set', err))
+  const sayingDurable = setInterval(sayDurable, DURABLE_EVERY_MS)
+  sayingDurable.unref()
 
   // The nodes whose updates this node holds unconfirmed: confirmed ones are dropped, a dead one's written.
   let checking = false
@@ -292,7 +295,7 @@ export async function connectRedisDocRelay(
     async close() {
       closed = true
       clearInterval(renew)
-      clearInterval(sayDurable)
+      clearInterval(sayingDurable)
       clearInterval(checkOrigins)
       // Stopped cleanly with its log written (the store closed first): the others need write nothing of ours.
       if (store && (await store.flush().then(() => true, () => false))) {

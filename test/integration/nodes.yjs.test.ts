@@ -53,18 +53,30 @@ describe.skipIf(skip !== null)('several nodes serve the same rooms (Postgres + R
     }
   }
   const fromLogOf = async (roomId: string) => (await fromLog(roomId)).doc.getText('notes:clarify').toString()
+  /** Nodes A (with `aEnv`) and B on a Redis of the test's own, a room, and a client of it on each, synced. */
+  const twoNodes = async (aEnv: Record<string, string> = {}) => {
+    await redis()
+    const [a, b] = await Promise.all([node(aEnv), node()])
+    const { room, tokens } = await createRoom(b.url)
+    const onA = open(a, room.id, tokens.candidate)
+    const onB = open(b, room.id, tokens.interviewer)
+    await Promise.all([onA.synced, onB.synced])
+    return { a, b, room, tokens, onA, onB }
+  }
+  /** `twoNodes`, then ten edits of the client on A, which the client on B has. */
+  const tenEditsOnA = async (aEnv: Record<string, string>) => {
+    const { a, b, room, tokens, onA, onB } = await twoNodes(aEnv)
+    for (let i = 0; i < 10; i++) text(onA).insert(text(onA).length, `a${i} `)
+    await waitFor(() => text(onB).toString() === text(onA).toString(), { timeout: 3000, what: "A's edits on B" })
+    return { a, b, room, tokens, onA, onB }
+  }
   const stop = async (n: ServerProcess) => {
     n.child.kill('SIGTERM')
     expect(await n.exited, n.stderr()).toBe(0)
   }
 
   it("an edit or a cursor on one node reaches clients on the other at once, both ways, and each node's edits are logged once", async () => {
-    await redis()
-    const [a, b] = await Promise.all([node(), node()])
-    const { room, tokens } = await createRoom(a.url)
-    const onA = open(a, room.id, tokens.candidate)
-    const onB = open(b, room.id, tokens.interviewer)
-    await Promise.all([onA.synced, onB.synced])
+    const { a, b, room, onA, onB } = await twoNodes()
 
     for (let i = 0; i < 20; i++) {
       const [from, to] = i % 2 === 0 ? [onA, onB] : [onB, onA]
@@ -88,15 +100,12 @@ describe.skipIf(skip !== null)('several nodes serve the same rooms (Postgres + R
     // Twenty edits, twenty rows: each stored once, by the node that took it, numbered 1..20 by the database.
     expect(log.seqs).toEqual(Array.from({ length: 20 }, (_, i) => i + 1))
     expect(new Set(log.bytes).size).toBe(20)
+    // Neither node took the other for dead (a node's key exists from its start, not its first tick).
+    for (const n of [a, b]) expect(n.stderr()).not.toContain('a node stopped without writing updates it took')
   }, 60_000)
 
   it('a node whose subscription Redis dropped reads what was published meanwhile from the stream', async () => {
-    await redis()
-    const [a, b] = await Promise.all([node(), node()])
-    const { room, tokens } = await createRoom(a.url)
-    const onA = open(a, room.id, tokens.candidate)
-    const onB = open(b, room.id, tokens.interviewer)
-    await Promise.all([onA.synced, onB.synced])
+    const { a, b, room, onA, onB } = await twoNodes()
     text(onA).insert(0, 'before ')
     await waitFor(() => text(onB).toString() === 'before ', { timeout: 2000, what: 'the first edit on B' })
     // Redis drops every subscriber (as it does one past its output buffer); they reconnect after
@@ -139,23 +148,19 @@ describe.skipIf(skip !== null)('several nodes serve the same rooms (Postgres + R
   }, 60_000)
 
   it('SIGKILL of a node whose edits are not written yet: its clients move to the other node, which writes them, and nothing is lost', async () => {
-    await redis()
     // Node A writes its log only every 10 s: when it dies, none of its edits is stored.
-    const a = await node({ FLUSH_INTERVAL_MS: '10000' })
-    const b = await node()
-    const { room, tokens } = await createRoom(b.url)
-    const onA = open(a, room.id, tokens.candidate)
-    const onB = open(b, room.id, tokens.interviewer)
-    await Promise.all([onA.synced, onB.synced])
-    for (let i = 0; i < 10; i++) text(onA).insert(text(onA).length, `a${i} `)
-    text(onB).insert(0, 'b0 ')
-    await waitFor(() => text(onB).toString() === text(onA).toString(), { timeout: 3000, what: "A's edits on B" })
+    const { a, b, room, tokens, onA, onB } = await tenEditsOnA({ FLUSH_INTERVAL_MS: '10000' })
+    // B's own edit, in another step's notes: it depends on none of A's.
+    const framing = (c: YClient) => c.doc.getText('notes:frame')
+    framing(onB).insert(0, 'b0 ')
+    await waitFor(() => framing(onA).toString() === 'b0 ', { timeout: 3000, what: "B's edit on A" })
     const before = text(onA).toString()
     a.child.kill('SIGKILL')
     await a.exited
     // B's own edit is written; A's are nowhere but in memory (B's, and the candidate's browser).
     await waitFor(async () => (await fromLog(room.id)).seqs.length === 1, { what: "B's edit written" })
-    expect((await fromLog(room.id)).doc.getText('notes:clarify').toString()).toBe('b0 ')
+    const written = (await fromLog(room.id)).doc
+    expect([written.getText('notes:frame').toString(), written.getText('notes:clarify').toString()]).toEqual(['b0 ', ''])
 
     // The candidate's browser reconnects through the load balancer: to B, with everything it has.
     const moved = connectY(b.url, room.id, tokens.candidate, { ydoc: onA.doc })
@@ -171,18 +176,10 @@ describe.skipIf(skip !== null)('several nodes serve the same rooms (Postgres + R
   }, 60_000)
 
   it("a node that stalls past its key's life with edits queued: the other takes them over, the stalled one writes its queue when it wakes, and each edit is stored once", async () => {
-    await redis()
     // Node A writes its log every 6 s: its edits are still queued when it stops (SIGSTOP, as a
     // long GC pause or a frozen VM would) and when it carries on.
-    const a = await node({ FLUSH_INTERVAL_MS: '6000' })
-    const b = await node()
-    const { room, tokens } = await createRoom(b.url)
-    const onA = open(a, room.id, tokens.candidate)
-    const onB = open(b, room.id, tokens.interviewer)
-    await Promise.all([onA.synced, onB.synced])
-    for (let i = 0; i < 10; i++) text(onA).insert(text(onA).length, `a${i} `)
+    const { a, b, room, onA } = await tenEditsOnA({ FLUSH_INTERVAL_MS: '6000' })
     const expected = text(onA).toString()
-    await waitFor(() => text(onB).toString() === expected, { timeout: 3000, what: "A's edits on B" })
     a.child.kill('SIGSTOP')
     try {
       // A's key expires (3 s): B takes A for dead and writes what A took.
@@ -190,9 +187,9 @@ describe.skipIf(skip !== null)('several nodes serve the same rooms (Postgres + R
     } finally {
       a.child.kill('SIGCONT')
     }
-    // A wakes up, learns nothing of it, and writes its queue as it would have (at SIGTERM at the latest).
+    // A wakes up, sees its key went unrenewed, and writes its queue as it would have (at SIGTERM at the latest).
+    await waitFor(() => a.stderr().includes("this node's key went unrenewed past its life"), { timeout: 3000, what: "A's warning" })
     await stop(a)
-    expect(a.stderr()).toContain("this node's key went unrenewed past its life")
     const log = await fromLog(room.id)
     expect(log.doc.getText('notes:clarify').toString()).toBe(expected)
     expect(new Set(log.bytes).size, 'each update stored once').toBe(log.bytes.length)
