@@ -1,4 +1,4 @@
-import type { Role } from '../../shared/rooms/roles.js'
+import type { InviteLink } from '../../shared/rooms/links.js'
 import type { LinkRow } from '../db/links.repo.js'
 import type { TokenSigner } from './tokens.js'
 
@@ -15,25 +15,18 @@ export function linkUrl(publicUrl: string, roomId: string, token: string): strin
   return `${publicUrl.replace(/\/$/, '')}/r/${roomId}#token=${token}`
 }
 
-export interface LinkView {
-  id: string
-  role: Role
-  label: string | null
-  createdAt: string
-  expiresAt: string
-  revokedAt: string | null
-  url?: string
-  token?: string
-}
-
-export function linkView(tokens: TokenSigner, publicUrl: string, link: LinkRow): LinkView {
-  const view: LinkView = {
+/** A link as interviewers see it; `usage`: who joined through it (links.repo `usageByLink`). */
+export function linkView(tokens: TokenSigner, publicUrl: string, link: LinkRow, usage?: { names: string[]; lastJoinedAt: Date }): InviteLink {
+  const view: InviteLink = {
     id: link.id,
     role: link.role,
     label: link.label,
     createdAt: link.createdAt.toISOString(),
     expiresAt: link.expiresAt.toISOString(),
     revokedAt: link.revokedAt?.toISOString() ?? null,
+    usedBy: usage?.names ?? [],
+    lastJoinedAt: usage?.lastJoinedAt.toISOString() ?? null,
+    claimedAt: link.claimedAt?.toISOString() ?? null,
   }
   if (!link.revokedAt) {
     view.token = linkToken(tokens, link)

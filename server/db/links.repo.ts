@@ -1,6 +1,6 @@
-import { and, eq, inArray, isNotNull, isNull } from 'drizzle-orm'
+import { and, eq, inArray, isNotNull, isNull, or, sql } from 'drizzle-orm'
 import type { Db } from './client.js'
-import { inviteLinks } from './schema.js'
+import { inviteLinks, participants } from './schema.js'
 
 export type LinkRow = typeof inviteLinks.$inferSelect
 
@@ -35,4 +35,37 @@ export async function revokedAmong(db: Db, ids: readonly string[]): Promise<stri
     .from(inviteLinks)
     .where(and(inArray(inviteLinks.id, [...ids]), isNotNull(inviteLinks.revokedAt)))
   return rows.map((r) => r.id)
+}
+
+/**
+ * Gives a link's seat to a browser (`device`): if no browser has it, or this one does, or `force`.
+ * Returns whether it is this browser's now, and since when another one holds it when not.
+ */
+export async function claimLink(db: Db, roomId: string, linkId: string, device: string, force: boolean, at: Date): Promise<{ claimed: true } | { claimed: false; since: Date }> {
+  const [row] = await db
+    .update(inviteLinks)
+    .set({ claimedBy: device, claimedAt: sql`case when ${inviteLinks.claimedBy} = ${device} then ${inviteLinks.claimedAt} else ${at} end` })
+    .where(and(eq(inviteLinks.id, linkId), eq(inviteLinks.roomId, roomId), force ? undefined : or(isNull(inviteLinks.claimedBy), eq(inviteLinks.claimedBy, device))))
+    .returning({ id: inviteLinks.id })
+  if (row) return { claimed: true }
+  return { claimed: false, since: (await getLink(db, linkId))?.claimedAt ?? at }
+}
+
+/** Who joined through each link of a room: their names, first to last, and the latest join. */
+export async function usageByLink(db: Db, roomId: string): Promise<Map<string, { names: string[]; lastJoinedAt: Date }>> {
+  const rows = await db
+    .select({ linkId: participants.linkId, name: participants.name, joinedAt: participants.joinedAt })
+    .from(participants)
+    .where(eq(participants.roomId, roomId))
+    .orderBy(participants.joinedAt)
+  const usage = new Map<string, { names: string[]; lastJoinedAt: Date }>()
+  for (const r of rows) {
+    const u = usage.get(r.linkId)
+    if (!u) usage.set(r.linkId, { names: [r.name], lastJoinedAt: r.joinedAt })
+    else {
+      if (!u.names.includes(r.name)) u.names.push(r.name)
+      u.lastJoinedAt = r.joinedAt
+    }
+  }
+  return usage
 }

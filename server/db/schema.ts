@@ -41,6 +41,12 @@ export const inviteLinks = pgTable(
     createdAt: ms('created_at').notNull().defaultNow(),
     expiresAt: ms('expires_at').notNull(),
     revokedAt: ms('revoked_at'),
+    /**
+     * The browser (a random id it keeps) that first opened the link where a seat is one person's
+     * (a panel's interviewer links): another browser is told the seat is taken and offered its own.
+     */
+    claimedBy: text('claimed_by'),
+    claimedAt: ms('claimed_at'),
   },
   (t) => [index('invite_links_room_idx').on(t.roomId)],
 )

@@ -3,6 +3,7 @@ import { Hono } from 'hono'
 import { z } from 'zod'
 import { AppError } from '../../shared/errors.js'
 import { findQuestion, questionBank } from '../../shared/questions/bank.js'
+import { isPersonalSeat, SeatClaimInput, type SeatAnswer } from '../../shared/rooms/links.js'
 import { CreateRoomInput, kitFor, NewRoundInput, questionFor, type Room, type RoundSummary } from '../../shared/rooms/room.js'
 import { can, MAX_ROUNDS, Role, roleInRound } from '../../shared/rooms/roles.js'
 import { nextQuestion } from '../../shared/rooms/rounds.js'
@@ -10,7 +11,8 @@ import { safeText } from '../../shared/text.js'
 import { initialTimer } from '../../shared/timer/timer.js'
 import type { Caller } from '../auth/access.js'
 import { LINK_LIFETIME_MS, linkToken, linkUrl, linkView } from '../auth/invite-links.js'
-import { insertLinks, listLinks, revokeLink } from '../db/links.repo.js'
+import { claimLink, insertLinks, listLinks, revokeLink, usageByLink } from '../db/links.repo.js'
+import { namesByLink } from '../db/participants.repo.js'
 import { findKit } from '../db/kits.repo.js'
 import { insertRound, listRounds } from '../db/rounds.repo.js'
 import { getRoom, insertRoom, startNextRound, toRoom } from '../db/rooms.repo.js'
@@ -132,8 +134,20 @@ export function roomRoutes(deps: Deps) {
     .get('/:id/links', async (c) => {
       const roomId = pathParam(c, 'id')
       requireInterviewer(await caller(c, roomId))
-      const links = await listLinks(deps.db, roomId)
-      return c.json({ links: links.map((l) => linkView(deps.tokens, deps.publicUrl, l)) })
+      const [links, usage] = await Promise.all([listLinks(deps.db, roomId), usageByLink(deps.db, roomId)])
+      return c.json({ links: links.map((l) => linkView(deps.tokens, deps.publicUrl, l, usage.get(l.id))) })
+    })
+    // A panelist's browser takes the seat of the interviewer link it opened: a second browser on
+    // the same link is told, and offered a seat of its own, before it could see the first one's rubric.
+    .post('/:id/links/mine/claim', async (c) => {
+      const roomId = pathParam(c, 'id')
+      const who = await caller(c, roomId)
+      const input = await jsonBody(c, SeatClaimInput)
+      if (!isPersonalSeat(who.mode, who.linkRole)) return c.json({ seat: 'yours' } satisfies SeatAnswer)
+      const claim = await claimLink(deps.db, roomId, who.linkId, input.device, input.force === true, new Date(deps.clock()))
+      if (claim.claimed) return c.json({ seat: 'yours' } satisfies SeatAnswer)
+      const by = (await namesByLink(deps.db, roomId)).get(who.linkId) ?? null
+      return c.json({ seat: 'taken', since: claim.since.toISOString(), by } satisfies SeatAnswer)
     })
     .post('/:id/links', async (c) => {
       const roomId = pathParam(c, 'id')
