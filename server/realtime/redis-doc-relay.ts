@@ -13,6 +13,8 @@ const STREAM_MAX_ENTRIES = 2000
 /** An idle document's stream is gone after this (every node holding it renews it). */
 const STREAM_TTL_MS = 10 * 60_000
 const RENEW_EVERY_MS = 60_000
+/** A document left behind (a failed catch-up) is tried again this often, besides when a connection comes back. */
+const CATCH_UP_EVERY_MS = 1000
 /** A document asks the other nodes for what it lacks at most this often. */
 const HELLO_EVERY_MS = 1000
 /**
@@ -42,8 +44,15 @@ interface Followed {
   /** The id of the last entry taken: what comes again (a replay, a message already read) is skipped. */
   lastId: string
   lastHello: number
-  /** Messages held while the stream is read (at load, after the subscription broke), taken after it. */
+  /** Messages held while the document is behind (at load, after the subscription broke), taken after the stream's. */
   pending: Array<[id: string, entry: Buffer]> | null
+  /** Subscribed to its channel on the subscriber's current connection. */
+  listening: boolean
+  /** Its stream was read once (the load's replay). */
+  loaded: boolean
+  catching: boolean
+  /** Something happened during a catch-up that calls for another one. */
+  again: boolean
 }
 
 const OPTIONS: RedisOptions = { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 1 }
@@ -166,43 +175,66 @@ export async function connectRedisDocRelay(
   })
 
   /**
-   * Reads the stream from the last entry taken (all of it at load, `replay`), holding the messages
-   * that arrive meanwhile, then takes those the stream did not hold. Never rejects.
+   * Listens to the document's channel (again), then reads the stream from the last entry taken (all
+   * of it the first time, as a replay), holding the messages that arrive meanwhile, then takes those
+   * the stream did not hold: the document is live again. Until both connections work it stays
+   * behind, holding what arrives; each trigger (a connection back, the periodic look) tries again.
+   * One at a time per document. Never rejects.
    */
-  const catchUp = async (f: Followed, replay: boolean) => {
-    f.pending ??= []
+  const catchUp = async (f: Followed): Promise<void> => {
+    if (f.pending === null) return
+    if (f.catching) {
+      f.again = true
+      return
+    }
+    f.catching = true
     try {
-      const entries = await writer.xrangeBuffer(f.key, f.lastId === '0-0' ? '-' : f.lastId, '+', 'COUNT', STREAM_MAX_ENTRIES * 2)
-      for (const [id, fields] of entries) {
-        const raw = fields[1]
-        if (fields[0]?.toString() === 'm' && raw) take(f, id.toString(), raw, replay)
+      if (!f.listening) {
+        if (subscriber.status !== 'ready') return
+        await subscriber.subscribe(f.key)
+        f.listening = true
       }
-    } catch (err) {
-      failed('xrange', err)
-    } finally {
+      if (writer.status !== 'ready') return
+      do {
+        f.again = false
+        const entries = await writer.xrangeBuffer(f.key, f.lastId === '0-0' ? '-' : f.lastId, '+', 'COUNT', STREAM_MAX_ENTRIES * 2)
+        for (const [id, fields] of entries) {
+          const raw = fields[1]
+          if (fields[0]?.toString() === 'm' && raw) take(f, id.toString(), raw, !f.loaded)
+        }
+      } while (f.again && f.listening)
+      // The subscription broke while the stream was read: still behind.
+      if (!f.listening) return
+      f.loaded = true
       const held = f.pending ?? []
       f.pending = null
       for (const [id, raw] of held) take(f, id, raw)
+    } catch (err) {
+      failed('catch-up', err)
+    } finally {
+      f.catching = false
+      if (f.again && f.pending !== null && followed.get(f.key) === f) void catchUp(f)
     }
   }
 
-  // The subscription broke (Redis went away, or dropped a slow subscriber): what was published
-  // meanwhile is read from the streams once the channels are back.
-  let subscriptionBroke = false
-  subscriber.on('close', () => (subscriptionBroke = true))
-  subscriber.on('ready', () => {
-    if (!subscriptionBroke || closed) return
-    subscriptionBroke = false
-    const all = [...followed.values()]
-    if (all.length === 0) return
-    for (const f of all) f.pending ??= []
-    subscriber
-      .subscribe(...all.map((f) => f.key))
-      .catch((err: unknown) => failed('subscribe', err))
-      .finally(() => {
-        for (const f of all) if (followed.get(f.key) === f) void catchUp(f, false)
-      })
+  // The subscription broke (Redis went away, or dropped a slow subscriber): every document is behind
+  // until its channel is back and its stream read from the last entry taken.
+  subscriber.on('close', () => {
+    for (const f of followed.values()) {
+      f.listening = false
+      f.pending ??= []
+      if (f.catching) f.again = true
+    }
   })
+  subscriber.on('ready', () => {
+    if (closed) return
+    for (const f of followed.values()) void catchUp(f)
+  })
+  // And a look now and then, for whatever a failed command left behind.
+  const lookBehind = setInterval(() => {
+    for (const f of followed.values()) if (f.pending !== null) void catchUp(f)
+  }, CATCH_UP_EVERY_MS)
+  lookBehind.unref()
 
   // Back after an outage: every document says hello again, so what each node took meanwhile
   // reaches the others (and theirs reaches it).
@@ -212,7 +244,10 @@ export async function connectRedisDocRelay(
     if (!wasDown) return
     wasDown = false
     log.info('redis: the Yjs relay is back; resyncing documents with the other nodes', { docs: followed.size })
-    for (const f of followed.values()) hello(f, true)
+    for (const f of followed.values()) {
+      void catchUp(f)
+      hello(f, true)
+    }
   })
 
   const renew = setInterval(() => {
@@ -274,12 +309,11 @@ export async function connectRedisDocRelay(
     nodeId,
     async open(doc: RelayedDoc): Promise<RelayLink> {
       const key = `stepwise:y:{${doc.roomId}}:${doc.name}`
-      const f: Followed = { doc, key, lastId: '0-0', lastHello: 0, pending: [] }
+      const f: Followed = { doc, key, lastId: '0-0', lastHello: 0, pending: [], listening: false, loaded: false, catching: false, again: false }
       followed.set(key, f)
       // Subscribed first, then the stream read (other nodes' updates the log may lack; applying
       // one again changes nothing): nothing published in between is missed.
-      await subscriber.subscribe(key).catch((err: unknown) => failed('subscribe', err))
-      await catchUp(f, true)
+      await catchUp(f)
       writer.pexpire(key, STREAM_TTL_MS).catch(() => {})
       hello(f, true)
       return {
@@ -296,6 +330,7 @@ export async function connectRedisDocRelay(
       closed = true
       clearInterval(renew)
       clearInterval(sayingDurable)
+      clearInterval(lookBehind)
       clearInterval(checkOrigins)
       // Stopped cleanly with its log written (the store closed first): the others need write nothing of ours.
       if (store && (await store.flush().then(() => true, () => false))) {
