@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync } from 'node:fs'
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
-import { afterAll, beforeAll } from 'vitest'
+import AxeBuilder from '@axe-core/playwright'
+import { afterAll, beforeAll, expect } from 'vitest'
 import { waitFor } from '../helpers/clients.js'
 import { startTestServer, type TestServer } from '../helpers/server.js'
 
@@ -22,9 +23,16 @@ export async function launchBrowser(): Promise<Browser> {
   })
 }
 
-/** A fresh, isolated browser profile (own storage) at the smallest supported window size. */
-export async function newPerson(browser: Browser): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 720 } })
+/** The window sizes every screen is checked at: a laptop, a small laptop, a phone. */
+export const VIEWPORTS = [
+  { name: 'desktop', width: 1440, height: 900 },
+  { name: 'laptop', width: 1280, height: 720 },
+  { name: 'phone', width: 390, height: 844 },
+] as const
+
+/** A fresh, isolated browser profile (own storage), by default at the smallest laptop size. */
+export async function newPerson(browser: Browser, viewport: { width: number; height: number } = { width: 1280, height: 720 }): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
+  const context = await browser.newContext({ viewport: { width: viewport.width, height: viewport.height } })
   const page = await context.newPage()
   const errors: string[] = []
   page.on('pageerror', (err) => errors.push(err.message))
@@ -32,6 +40,13 @@ export async function newPerson(browser: Browser): Promise<{ context: BrowserCon
     if (msg.type() === 'error' && !/WebSocket|Failed to load resource|ERR_CONNECTION_REFUSED/i.test(msg.text())) errors.push(msg.text())
   })
   return { context, page, errors }
+}
+
+/** No serious or critical axe-core violation (WCAG 2.2 A and AA rules) on the page as it is now. */
+export async function expectAccessible(page: Page, what: string): Promise<void> {
+  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']).analyze()
+  const bad = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
+  expect(bad.map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`), what).toEqual([])
 }
 
 export async function screenshot(page: Page, name: string): Promise<void> {

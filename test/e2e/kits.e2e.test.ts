@@ -88,7 +88,7 @@ describe.skipIf(skipBrowserTests)('custom kits in the browser', () => {
     await screenshot(page, '44-landing-custom-kit')
     await page.getByRole('button', { name: 'Create room' }).click()
     await page.getByRole('heading', { name: /Room ready/ }).waitFor()
-    const link = await page.locator('#link-interviewer').inputValue()
+    const link = await page.locator('[data-testid=invite-link][data-role=interviewer] input').inputValue()
     roomId = new URL(link).pathname.split('/')[2]!
     interviewerToken = new URL(link).hash.replace('#token=', '')
     const room = await api(env.server.url, `/api/rooms/${roomId}`, { token: interviewerToken })

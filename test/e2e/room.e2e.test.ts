@@ -52,14 +52,20 @@ describe.skipIf(skipBrowserTests)('the web client in Chromium', () => {
     await page.getByRole('button', { name: 'Create room' }).click()
     await page.getByRole('heading', { name: /Room ready/ }).waitFor()
     await screenshot(page, '02-invite-links')
-    const read = async (role: keyof Links) => page.locator(`#link-${role}`).inputValue()
+    const read = async (role: keyof Links) => page.locator(`[data-testid=invite-link][data-role=${role}] input`).inputValue()
     links = { interviewer: await read('interviewer'), candidate: await read('candidate'), observer: await read('observer') }
     for (const link of Object.values(links)) expect(link).toMatch(new RegExp(`^${env.server.url}/r/[A-Za-z0-9_-]+#token=.+`))
     roomId = new URL(links.candidate).pathname.split('/')[2]!
     tokens = Object.fromEntries(Object.entries(links).map(([r, l]) => [r, new URL(l).hash.replace('#token=', '')])) as Links
     const info = await api(env.server.url, `/api/rooms/${roomId}`, { token: tokens.interviewer })
     expect(info.body.room).toMatchObject({ title: 'Loop 7 · ML platform', level: 'staff', mode: 'panel', questionId: 'video-recommendation' })
-    expect(await page.getByRole('link', { name: /Open as interviewer/ }).getAttribute('href')).toBe(links.interviewer)
+    expect(new URL((await page.getByRole('link', { name: /Open as interviewer/ }).getAttribute('href'))!, env.server.url).toString()).toBe(links.interviewer)
+    // The links live at an address of their own: a reload shows them again.
+    expect(new URL(page.url()).pathname).toBe(`/r/${roomId}/ready`)
+    await page.reload()
+    await page.getByRole('heading', { name: /Room ready: Loop 7/ }).waitFor()
+    expect(await read('candidate')).toBe(links.candidate)
+    expect(await page.getByTestId('panel-seats-note').innerText()).toMatch(/One interviewer link per panelist/)
   })
 
   it("shows the interviewer what the candidate draws and writes: a node, a connection and a note", async () => {

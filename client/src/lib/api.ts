@@ -2,6 +2,7 @@ import type { Kit, KitInput, Level, RoomMode } from '../../../shared/kits/kit.js
 import type { CreateRoomInput, KitView, QuestionView, Room, RoundSummary } from '../../../shared/rooms/room.js'
 import type { ActivityBucket, StepTimeline, TimerMark } from '../../../shared/replay/timeline.js'
 import type { Report } from '../../../shared/report/report.js'
+import type { InviteLink, SeatAnswer } from '../../../shared/rooms/links.js'
 import type { Role } from '../../../shared/rooms/roles.js'
 import type { RubricsStatusPayload } from '../../../shared/protocol/events.js'
 import type { CalibrationRow, Rubric, RubricDraft, SharedFeedback } from '../../../shared/rubric/rubric.js'
@@ -80,7 +81,7 @@ export interface ReplayTimeline {
 }
 export type ReplayDoc = 'board' | 'private'
 export type SaveRubricInput = RubricDraft & { expectedVersion?: number; name?: string }
-export type { CreateRoomInput, KitInput, Level, Report, RoomMode, Role }
+export type { CreateRoomInput, InviteLink, KitInput, Level, Report, RoomMode, Role, SeatAnswer }
 
 async function send(path: string, init: { method?: string; body?: unknown; token?: string; accept?: string } = {}): Promise<Response> {
   let res: Response
@@ -143,13 +144,21 @@ export const api = {
     request<{ feedback: SharedFeedback }>(roomPath(roomId, `/feedback/share?round=${round}`), { method: 'POST', token, body: {} }).then((r) => r.feedback),
   /** The feedback shared with this link (candidates: 403 until something is shared). */
   feedback: (roomId: string, token: string) => request<{ feedback: SharedFeedback[] }>(roomPath(roomId, '/feedback'), { token }).then((r) => r.feedback),
+  /** Every invite link of the room, revoked ones too, with who used each (interviewers only). */
+  links: (roomId: string, token: string) => request<{ links: InviteLink[] }>(roomPath(roomId, '/links'), { token }).then((r) => r.links),
   /** A new invite link (interviewers only): another panelist, for instance. */
   addLink: (roomId: string, token: string, role: Role, label?: string) =>
-    request<{ link: { id: string; role: Role; url: string; label: string | null } }>(roomPath(roomId, '/links'), {
+    request<{ link: InviteLink & { url: string; token: string } }>(roomPath(roomId, '/links'), {
       method: 'POST',
       token,
       body: label ? { role, label } : { role },
     }).then((r) => r.link),
+  /** Revokes a link: whoever holds it is out at once (interviewers only). */
+  revokeLink: (roomId: string, token: string, linkId: string) =>
+    request<{ link: InviteLink }>(roomPath(roomId, `/links/${encodeURIComponent(linkId)}`), { method: 'DELETE', token }).then((r) => r.link),
+  /** Takes this link's seat for this browser (a panel's interviewer links); `force`: "it is me, on another device". */
+  claimSeat: (roomId: string, token: string, device: string, force = false) =>
+    request<SeatAnswer>(roomPath(roomId, '/links/mine/claim'), { method: 'POST', token, body: force ? { device, force } : { device } }),
   /** A round's timeline: steps, timer marks, presence and activity in buckets of `bucketMs`. */
   replay: (roomId: string, token: string, round: number, bucketMs?: number) =>
     request<ReplayTimeline>(roomPath(roomId, `/replay?round=${round}${bucketMs ? `&bucket=${bucketMs}` : ''}`), { token }),

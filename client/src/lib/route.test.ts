@@ -23,6 +23,7 @@ describe('parseRoute', () => {
   it("reads a room's replay and report pages", () => {
     expect(parseRoute('/r/abc/replay')).toEqual({ page: 'replay', roomId: 'abc' })
     expect(parseRoute('/r/abc/report/')).toEqual({ page: 'report', roomId: 'abc' })
+    expect(parseRoute('/r/abc/ready')).toEqual({ page: 'ready', roomId: 'abc' })
     expect(parseRoute('/r/abc/other')).toEqual({ page: 'not-found' })
   })
 

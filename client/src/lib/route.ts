@@ -2,12 +2,12 @@
 export type Route =
   | { page: 'landing' }
   | { page: 'room'; roomId: string }
-  | { page: 'replay' | 'report'; roomId: string }
+  | { page: 'replay' | 'report' | 'ready'; roomId: string }
   | { page: 'kit'; kitId: string | null }
   | { page: 'not-found' }
 
 const ROOM_PATH = /^\/r\/([A-Za-z0-9_-]{1,64})\/?$/
-const ROOM_PAGE_PATH = /^\/r\/([A-Za-z0-9_-]{1,64})\/(replay|report)\/?$/
+const ROOM_PAGE_PATH = /^\/r\/([A-Za-z0-9_-]{1,64})\/(replay|report|ready)\/?$/
 const KIT_PATH = /^\/kits\/([a-z0-9][a-z0-9-]{0,63})\/?$/
 
 export function parseRoute(pathname: string): Route {
@@ -15,7 +15,7 @@ export function parseRoute(pathname: string): Route {
   const room = ROOM_PATH.exec(pathname)
   if (room) return { page: 'room', roomId: room[1]! }
   const roomPage = ROOM_PAGE_PATH.exec(pathname)
-  if (roomPage) return { page: roomPage[2] as 'replay' | 'report', roomId: roomPage[1]! }
+  if (roomPage) return { page: roomPage[2] as 'replay' | 'report' | 'ready', roomId: roomPage[1]! }
   // `/kits/new` makes a kit; `/kits/<id>` shows one (and edits it with its key in the fragment).
   const kit = KIT_PATH.exec(pathname)
   if (kit) return { page: 'kit', kitId: kit[1] === 'new' ? null : kit[1]! }
@@ -35,22 +35,28 @@ type KeyValueStore = Pick<Storage, 'getItem' | 'setItem'>
  * fragment lost by navigation still finds it.
  */
 export function roomToken(roomId: string, hash: string, store: KeyValueStore): string | null {
-  const key = `stepwise:token:${roomId}`
   const fromHash = tokenFromHash(hash)
   if (fromHash) {
-    try {
-      store.setItem(key, fromHash)
-    } catch {
-      // Storage can be full or disabled (private mode): the link still works for this load.
-    }
+    rememberToken(roomId, fromHash, store)
     return fromHash
   }
   try {
-    return store.getItem(key)
+    return store.getItem(tokenKey(roomId))
   } catch {
     return null
   }
 }
+
+/** Keeps a room's token for this tab (a seat of one's own, taken in place of a shared link). */
+export function rememberToken(roomId: string, token: string, store: KeyValueStore): void {
+  try {
+    store.setItem(tokenKey(roomId), token)
+  } catch {
+    // Storage can be full or disabled (private mode): the link still works for this load.
+  }
+}
+
+const tokenKey = (roomId: string) => `stepwise:token:${roomId}`
 
 /**
  * A room's replay or report page for a round, carrying the token in the fragment so it opens in

@@ -21,6 +21,11 @@ export function createRoomInput(fields: { kitId: string; questionId: string; lev
   return input
 }
 
+/** The page that lists a new room's links, with its creator's (interviewer) token. */
+export function readyPage(created: CreatedRoom): string {
+  return `/r/${encodeURIComponent(created.room.id)}/ready#token=${encodeURIComponent(created.tokens.interviewer)}`
+}
+
 /** The kit picker's two groups: the built-in kits first, then custom ones by title. */
 export function groupKits(kits: readonly KitSummary[]): { builtIn: KitSummary[]; custom: KitSummary[] } {
   const custom = kits.filter((k) => !k.builtIn).sort((a, b) => a.title.localeCompare(b.title))
@@ -88,18 +93,15 @@ export class CreateRoomForm {
     this.#busy = true
     this.#error = null
     try {
-      this.#created = await api.createRoom(
+      const created = await api.createRoom(
         createRoomInput({ kitId: this.kitId, questionId: this.questionId, level: this.level, mode: this.mode, title: this.title }),
       )
+      this.#created = created
+      // The links at an address of their own, which a reload or the back button finds again.
+      location.assign(readyPage(created))
     } catch (err) {
       this.#error = err instanceof ApiError ? err.message : 'Could not create the room.'
-    } finally {
       this.#busy = false
     }
-  }
-
-  reset(): void {
-    this.#created = null
-    this.title = ''
   }
 }
