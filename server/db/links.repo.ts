@@ -1,4 +1,4 @@
-import { and, eq, inArray, isNotNull, isNull, or, sql } from 'drizzle-orm'
+import { and, eq, inArray, isNotNull, isNull } from 'drizzle-orm'
 import type { Db } from './client.js'
 import { inviteLinks, participants } from './schema.js'
 
@@ -44,11 +44,14 @@ export async function revokedAmong(db: Db, ids: readonly string[]): Promise<stri
 export async function claimLink(db: Db, roomId: string, linkId: string, device: string, force: boolean, at: Date): Promise<{ claimed: true } | { claimed: false; since: Date }> {
   const [row] = await db
     .update(inviteLinks)
-    .set({ claimedBy: device, claimedAt: sql`case when ${inviteLinks.claimedBy} = ${device} then ${inviteLinks.claimedAt} else ${at} end` })
-    .where(and(eq(inviteLinks.id, linkId), eq(inviteLinks.roomId, roomId), force ? undefined : or(isNull(inviteLinks.claimedBy), eq(inviteLinks.claimedBy, device))))
+    .set({ claimedBy: device, claimedAt: at })
+    .where(and(eq(inviteLinks.id, linkId), eq(inviteLinks.roomId, roomId), force ? undefined : isNull(inviteLinks.claimedBy)))
     .returning({ id: inviteLinks.id })
   if (row) return { claimed: true }
-  return { claimed: false, since: (await getLink(db, linkId))?.claimedAt ?? at }
+  // Held already: by this browser (its seat since it first came), or by another.
+  const link = await getLink(db, linkId)
+  if (!link?.claimedBy || link.claimedBy === device) return { claimed: true }
+  return { claimed: false, since: link.claimedAt ?? at }
 }
 
 /** Who joined through each link of a room: their names, first to last, and the latest join. */
