@@ -145,9 +145,10 @@ describe.skipIf(skipBrowserTests)('replay and report in the browser', () => {
     await screenshot(i, '52-replay-step-2')
     // Playing on at 1× from there: the Ranker comes in less than a second later, with its notes.
     await i.getByRole('button', { name: '1×', exact: true }).click()
-    // Space on a focused button presses it; on the scrubber it plays.
-    await i.getByTestId('scrubber').focus()
+    // Space plays wherever focus is: on a focused speed button too, which it does not press.
+    await i.getByRole('button', { name: '4×', exact: true }).focus()
     await i.keyboard.press('Space')
+    expect(await i.getByRole('button', { name: '1×', exact: true }).getAttribute('aria-pressed')).toBe('true')
     await until(async () => (await nodeLabels(i)).includes('Ranker'), 'the Ranker', 5000)
     await until(async () => (await sharedNotes(i)).includes('Pointwise'), 'the step 2 notes typed')
     await i.keyboard.press('Space')

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { replayKey } from './keys.js'
+import { replayKey, swallowsKeyUp } from './keys.js'
 
 const key = (k: string, mods: Partial<{ altKey: boolean; ctrlKey: boolean; metaKey: boolean; shiftKey: boolean }> = {}) => ({
   key: k,
@@ -21,10 +21,13 @@ describe('replay keys', () => {
     expect(replayKey(key('a'), 'other')).toBeNull()
   })
 
-  it('leaves text fields, modified keys and a focused control’s Space alone', () => {
+  it('leaves text fields and modified keys alone; Space on a focused control still plays, and the control does not take it', () => {
     expect(replayKey(key(' '), 'text')).toBeNull()
     expect(replayKey(key('ArrowLeft'), 'text')).toBeNull()
-    expect(replayKey(key(' '), 'control')).toBeNull()
+    expect(replayKey(key(' '), 'control')).toEqual({ type: 'toggle' })
+    expect(swallowsKeyUp(key(' '), 'control')).toBe(true)
+    expect(swallowsKeyUp(key(' '), 'text')).toBe(false)
+    expect(swallowsKeyUp(key('Enter'), 'control')).toBe(false)
     expect(replayKey(key('ArrowLeft'), 'control')).toEqual({ type: 'skip', ms: -10_000 })
     expect(replayKey(key('ArrowLeft', { altKey: true }), 'other')).toBeNull()
     expect(replayKey(key('End', { ctrlKey: true }), 'other')).toBeNull()

@@ -11,14 +11,20 @@ export function keyTarget(target: EventTarget | null): KeyTarget {
   return isEditableTarget(target) ? 'text' : 'other'
 }
 
+/** A control's own Space press fires on key up: in the replay view, Space belongs to play and pause. */
+export function swallowsKeyUp(event: { key: string; altKey: boolean; ctrlKey: boolean; metaKey: boolean }, target: KeyTarget): boolean {
+  return event.key === ' ' && target === 'control' && !event.altKey && !event.ctrlKey && !event.metaKey
+}
+
 /** Space plays and pauses, ←/→ move ten seconds (a minute with Shift), Home and End go to the ends. */
 export function replayKey(event: { key: string; altKey: boolean; ctrlKey: boolean; metaKey: boolean; shiftKey: boolean }, target: KeyTarget): ReplayAction | null {
   if (target === 'text' || event.altKey || event.ctrlKey || event.metaKey) return null
   const step = event.shiftKey ? 60_000 : 10_000
   switch (event.key) {
     case ' ':
-      // A focused button or checkbox takes Space itself: playing too would undo its press.
-      return target === 'control' ? null : { type: 'toggle' }
+      // Wherever focus is, a focused speed button included: the view keeps the button from
+      // taking the press too (`swallowsKeyUp`).
+      return { type: 'toggle' }
     case 'ArrowLeft':
       return { type: 'skip', ms: -step }
     case 'ArrowRight':

@@ -1,20 +1,25 @@
 /**
  * Which step's prompts and notes this person is looking at. It follows the timer's current step;
- * a step picked by hand stays until the timer moves on, then the view follows again.
+ * a step picked by hand stays until the timer moves on (or a new round starts), then the view
+ * follows again.
  */
 export class StepFocus {
   #current: () => string
-  #picked: { key: string; whileAt: string } | null = $state(null)
+  #round: () => number
+  #picked: { key: string; whileAt: string; round: number } | null = $state(null)
   #flashing: string | null = $state(null)
   #flashTimer: ReturnType<typeof setTimeout> | undefined
 
-  constructor(current: () => string) {
+  /** `round`: the round on screen; a step picked in one round means nothing in the next. */
+  constructor(current: () => string, round: () => number = () => 1) {
     this.#current = current
+    this.#round = round
   }
 
   get key(): string {
     const current = this.#current()
-    return this.#picked && this.#picked.whileAt === current ? this.#picked.key : current
+    const picked = this.#picked
+    return picked && picked.whileAt === current && picked.round === this.#round() ? picked.key : current
   }
   get following(): boolean {
     return this.key === this.#current()
@@ -26,7 +31,7 @@ export class StepFocus {
   }
 
   pick(key: string): void {
-    this.#picked = key === this.#current() ? null : { key, whileAt: this.#current() }
+    this.#picked = key === this.#current() ? null : { key, whileAt: this.#current(), round: this.#round() }
   }
 
   /** Opens a step and draws the eye to it for `ms`. */

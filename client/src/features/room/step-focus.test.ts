@@ -14,6 +14,16 @@ describe('StepFocus', () => {
     expect(focus.following).toBe(true)
   })
 
+  it('a step picked in one round is forgotten in the next, which starts on its own current step', () => {
+    let round = 1
+    const focus = new StepFocus(() => 'clarify', () => round)
+    focus.pick('model')
+    expect(focus.key).toBe('model')
+    round = 2
+    expect(focus.key).toBe('clarify')
+    expect(focus.following).toBe(true)
+  })
+
   it('picking the current step is just following', () => {
     const focus = new StepFocus(() => 'data')
     focus.pick('data')
