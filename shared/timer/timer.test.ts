@@ -2,6 +2,7 @@ import { describe, it, expect } from 'vitest'
 import fc from 'fast-check'
 import { AppError } from '../errors.js'
 import { TimerCommand, TimerState, initialTimer, reduceTimer, viewTimer } from './timer.js'
+import { stepStanding } from './view.js'
 
 const MIN = 60_000
 
@@ -571,5 +572,39 @@ describe('timer properties', () => {
       }),
       PROPERTY,
     )
+  })
+})
+
+describe('step standing', () => {
+  const at = (status: TimerState['status'], stepIndex: number, used: number[]): TimerState => ({
+    version: 1,
+    status,
+    stepIndex,
+    steps: used.map((usedMs, i) => ({ key: `s${i}`, plannedMs: 5 * 60_000, usedMs })),
+    runningSince: null,
+    startedAt: status === 'idle' ? null : 1,
+    endedAt: status === 'ended' ? 2 : null,
+  })
+
+  it('a step passed through in seconds is skipped, one worked on is done, the rest are to come', () => {
+    const state = at('running', 3, [4 * 60_000, 2_000, 60_000, 10_000, 0])
+    expect([0, 1, 2, 3, 4].map((i) => stepStanding(state, i))).toEqual(['done', 'skipped', 'done', 'current', 'upcoming'])
+  })
+
+  it('a short step needs a fifth of its plan; before the start nothing is done', () => {
+    const short: TimerState = { ...at('running', 1, [25_000, 0]), steps: [{ key: 'a', plannedMs: 120_000, usedMs: 25_000 }, { key: 'b', plannedMs: 120_000, usedMs: 0 }] }
+    expect(stepStanding(short, 0)).toBe('done')
+    expect(stepStanding(at('idle', 0, [0, 0]), 0)).toBe('current')
+    expect(stepStanding(at('idle', 0, [0, 0]), 1)).toBe('upcoming')
+  })
+
+  it('once ended, the last step is done or skipped too, and steps never reached are skipped', () => {
+    const ended = at('ended', 2, [4 * 60_000, 4 * 60_000, 3_000, 0])
+    expect([0, 1, 2, 3].map((i) => stepStanding(ended, i))).toEqual(['done', 'done', 'skipped', 'skipped'])
+  })
+
+  it('going back to an earlier step keeps later worked steps done', () => {
+    expect(stepStanding(at('running', 0, [10_000, 3 * 60_000, 0]), 1)).toBe('done')
+    expect(stepStanding(at('running', 0, [10_000, 3 * 60_000, 0]), 2)).toBe('upcoming')
   })
 })

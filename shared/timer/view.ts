@@ -42,3 +42,22 @@ export function viewTimer(state: TimerState, now: number): TimerView {
     totalRemainingMs: totalPlannedMs - totalUsedMs,
   }
 }
+
+/** A step counts as done once it had this share of its planned time, or a minute, whichever is less. */
+export const DONE_SHARE = 0.2
+export const DONE_MIN_MS = 60_000
+
+/** Where a step stands: a step the timer only passed through (a few seconds) was skipped, not done. */
+export type StepStanding = 'upcoming' | 'current' | 'done' | 'skipped'
+
+export function stepStanding(state: TimerState, index: number): StepStanding {
+  const step = state.steps[index]
+  if (!step) return 'upcoming'
+  if (state.status === 'idle') return index === state.stepIndex ? 'current' : 'upcoming'
+  if (index === state.stepIndex && state.status !== 'ended') return 'current'
+  const worked = step.usedMs >= Math.min(DONE_MIN_MS, step.plannedMs * DONE_SHARE)
+  if (worked) return 'done'
+  // Not reached yet (or gone back from before it had any time): still to come.
+  if (index > state.stepIndex && state.status !== 'ended') return 'upcoming'
+  return 'skipped'
+}
