@@ -74,9 +74,12 @@ export function questionFor(role: Role, question: Question): QuestionView {
   return rest
 }
 
-/** A display colour per participant, readable on white and dark backgrounds alike. */
+/**
+ * A display colour per participant: white text on it (the avatar chips, cursor name tags) has a
+ * contrast of at least 4.5:1 (WCAG AA), and it reads on white and dark backgrounds alike.
+ */
 export const PARTICIPANT_COLORS = [
-  '#2563eb', '#db2777', '#059669', '#d97706', '#7c3aed', '#dc2626', '#0891b2', '#65a30d',
+  '#2563eb', '#be185d', '#047857', '#b45309', '#7c3aed', '#dc2626', '#0e7490', '#4d7c0f',
 ] as const
 
 /** The colour for the n-th person in a room. */

@@ -37,7 +37,11 @@ export async function newPerson(browser: Browser, viewport: { width: number; hei
   const errors: string[] = []
   page.on('pageerror', (err) => errors.push(err.message))
   page.on('console', (msg) => {
-    if (msg.type() === 'error' && !/WebSocket|Failed to load resource|ERR_CONNECTION_REFUSED/i.test(msg.text())) errors.push(msg.text())
+    // Any console error or warning fails the test, but the network's own (a refused socket while a
+    // test restarts the server, a 4xx a test asks for on purpose).
+    if ((msg.type() === 'error' || msg.type() === 'warning') && !/WebSocket|Failed to load resource|ERR_CONNECTION_REFUSED/i.test(msg.text())) {
+      errors.push(`${msg.type()}: ${msg.text()}`)
+    }
   })
   return { context, page, errors }
 }
