@@ -15,6 +15,8 @@ export const AWARENESS_LIMITS = {
 export interface AwarenessOwner {
   readonly linkId: string
   readonly awarenessIds: Set<number>
+  /** Its people are silent in this room (an observer of a hiring panel): their cursors are never shown to the candidate. */
+  readonly silent?: boolean
 }
 
 interface Entry {

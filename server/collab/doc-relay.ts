@@ -21,22 +21,22 @@ export interface RelayedDoc {
    * node had all of it already); 'missing': it depends on what this node lacks.
    */
   applyRemote(update: Uint8Array): 'changed' | 'unchanged' | 'missing'
-  /** Applies another node's awareness update of the clients of one invite link (`linkId`). */
-  applyRemoteAwareness(update: Uint8Array, linkId: string): void
+  /** Applies another node's awareness update of the clients of one invite link (`linkId`; `silent`: a hiring panel's observers). */
+  applyRemoteAwareness(update: Uint8Array, linkId: string, silent: boolean): void
   /** This node's state vector, for another node to answer with what this one lacks. */
   stateVector(): Uint8Array
   /** What this node holds that a node at `stateVector` lacks; null when nothing. */
   diff(stateVector: Uint8Array): Uint8Array | null
   /** Every awareness state this node's sockets own, one update per invite link (for a node that just loaded). */
-  awarenessSnapshot(): Array<{ update: Uint8Array; linkId: string }>
+  awarenessSnapshot(): Array<{ update: Uint8Array; linkId: string; silent: boolean }>
 }
 
 /** One document's side of the relay. */
 export interface RelayLink {
   /** Publishes an update this node accepted (and logged, through `linkId`), to the nodes that hold the document. */
   update(update: Uint8Array, linkId: string): void
-  /** Publishes an awareness change of this node's sockets of one invite link. */
-  awareness(update: Uint8Array, linkId: string): void
+  /** Publishes an awareness change of this node's sockets of one invite link (`silent`: hidden from a panel's candidate). */
+  awareness(update: Uint8Array, linkId: string, silent: boolean): void
   /** Stops relaying (the document unloaded). */
   close(): void
 }

@@ -49,6 +49,7 @@ const AWARENESS_TIMEOUT = 'timeout'
 interface RemoteOwner {
   readonly linkId: string
   readonly awarenessIds: Set<number>
+  readonly silent: boolean
 }
 
 /** y-websocket message types. */
@@ -64,6 +65,10 @@ export interface DocConnection {
   close(code: number, reason: string): void
   /** Awareness client ids this socket owns (it announced them first), removed when it closes. */
   readonly awarenessIds: Set<number>
+  /** Its people's cursors are hidden from the candidate (a hiring panel's observers). */
+  readonly silent?: boolean
+  /** This socket sees silent people's cursors (everyone but a hiring panel's candidate). */
+  readonly seesSilent?: boolean
 }
 
 /**
@@ -132,10 +137,13 @@ export class LiveDoc implements RelayedDoc {
     encoding.writeVarUint(encoder, MESSAGE_SYNC)
     syncProtocol.writeSyncStep1(encoder, this.ydoc)
     conn.send(encoding.toUint8Array(encoder))
-    const states = this.awareness.getStates()
-    if (states.size > 0) {
-      conn.send(awarenessMessage(awarenessProtocol.encodeAwarenessUpdate(this.awareness, [...states.keys()])))
-    }
+    this.#sendAwareness(conn, [...this.awareness.getStates().keys()])
+  }
+
+  /** The awareness of `ids` to one socket, leaving out silent people's for a socket that may not see them. */
+  #sendAwareness(conn: DocConnection, ids: number[]): void {
+    const shown = conn.seesSilent === false ? ids.filter((id) => !this.#owners.get(id)?.silent) : ids
+    if (shown.length > 0) conn.send(awarenessMessage(awarenessProtocol.encodeAwarenessUpdate(this.awareness, shown)))
   }
 
   /**
@@ -177,8 +185,7 @@ export class LiveDoc implements RelayedDoc {
         break
       }
       case MESSAGE_QUERY_AWARENESS: {
-        const states = this.awareness.getStates()
-        conn.send(awarenessMessage(awarenessProtocol.encodeAwarenessUpdate(this.awareness, [...states.keys()])))
+        this.#sendAwareness(conn, [...this.awareness.getStates().keys()])
         break
       }
       default:
@@ -259,9 +266,9 @@ export class LiveDoc implements RelayedDoc {
     return 'changed'
   }
 
-  applyRemoteAwareness(update: Uint8Array, linkId: string): void {
+  applyRemoteAwareness(update: Uint8Array, linkId: string, silent: boolean): void {
     let owner = this.#remoteOwners.get(linkId)
-    if (!owner) this.#remoteOwners.set(linkId, (owner = { linkId, awarenessIds: new Set() }))
+    if (!owner) this.#remoteOwners.set(linkId, (owner = { linkId, awarenessIds: new Set(), silent }))
     let kept: Uint8Array | null
     try {
       kept = admitAwareness(update, this.awareness, this.#owners, owner)
@@ -291,21 +298,21 @@ export class LiveDoc implements RelayedDoc {
     }
   }
 
-  awarenessSnapshot(): Array<{ update: Uint8Array; linkId: string }> {
+  awarenessSnapshot(): Array<{ update: Uint8Array; linkId: string; silent: boolean }> {
     return this.#byLink([...this.awareness.getStates().keys()])
   }
 
   /** Awareness updates of those of `ids` this node's sockets own, one per invite link. */
-  #byLink(ids: readonly number[]): Array<{ update: Uint8Array; linkId: string }> {
-    const groups = new Map<string, number[]>()
+  #byLink(ids: readonly number[]): Array<{ update: Uint8Array; linkId: string; silent: boolean }> {
+    const groups = new Map<string, { ids: number[]; silent: boolean }>()
     for (const id of ids) {
       const owner = this.#owners.get(id)
       if (!owner || this.#remoteOwners.get(owner.linkId) === owner) continue
       const group = groups.get(owner.linkId)
-      if (group) group.push(id)
-      else groups.set(owner.linkId, [id])
+      if (group) group.ids.push(id)
+      else groups.set(owner.linkId, { ids: [id], silent: owner.silent === true })
     }
-    return [...groups].map(([linkId, group]) => ({ linkId, update: awarenessProtocol.encodeAwarenessUpdate(this.awareness, group) }))
+    return [...groups].map(([linkId, group]) => ({ linkId, silent: group.silent, update: awarenessProtocol.encodeAwarenessUpdate(this.awareness, group.ids) }))
   }
 
   /**
@@ -396,10 +403,17 @@ export class LiveDoc implements RelayedDoc {
   #onAwareness = ({ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] }, origin: unknown): void => {
     const changed = added.concat(updated, removed)
     const message = awarenessMessage(awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed))
-    for (const conn of this.conns) conn.send(message)
+    // A hiring panel's candidate never sees its observers' cursors: theirs is encoded without them.
+    const silent = changed.some((id) => this.#owners.get(id)?.silent)
+    const shown = silent ? changed.filter((id) => !this.#owners.get(id)?.silent) : changed
+    const shownMessage = !silent ? message : shown.length > 0 ? awarenessMessage(awarenessProtocol.encodeAwarenessUpdate(this.awareness, shown)) : null
+    for (const conn of this.conns) {
+      const m = conn.seesSilent === false ? shownMessage : message
+      if (m) conn.send(m)
+    }
     // This node's sockets' news, to the other nodes (theirs came from them; timeouts each node sees by itself).
     if (this.relay && origin !== REMOTE && origin !== AWARENESS_TIMEOUT) {
-      for (const { update, linkId } of this.#byLink(changed)) this.relay.awareness(update, linkId)
+      for (const { update, linkId, silent: quiet } of this.#byLink(changed)) this.relay.awareness(update, linkId, quiet)
     }
   }
 }

@@ -106,6 +106,9 @@ export function createYjsEndpoint(deps: YjsEndpointDeps) {
       linkId: caller.linkId,
       canWrite: access.canWrite,
       awarenessIds: new Set(),
+      // In a hiring panel the observers are silent: the candidate never sees their cursors.
+      silent: caller.mode === 'panel' && caller.role === 'observer',
+      seesSilent: !(caller.mode === 'panel' && caller.role === 'candidate'),
       send(message) {
         if (ws.readyState !== WebSocket.OPEN) return
         // Straight onto the socket ws speaks on (no compression, so its sender never queues): the

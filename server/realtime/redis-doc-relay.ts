@@ -105,8 +105,8 @@ export async function connectRedisDocRelay(
   const unconfirmed = new UnconfirmedUpdates()
   let closed = false
 
-  const add = (key: string, kind: EntryKind, bytes: Uint8Array, fields: { link?: string; count?: number; target?: string } = {}) =>
-    writer.relayAdd(key, STREAM_MAX_ENTRIES, encodeEntry({ kind, node: nodeId, link: fields.link ?? '', count: fields.count ?? null, target: fields.target ?? '', bytes })).then(
+  const add = (key: string, kind: EntryKind, bytes: Uint8Array, fields: { link?: string; count?: number; target?: string; silent?: boolean } = {}) =>
+    writer.relayAdd(key, STREAM_MAX_ENTRIES, encodeEntry({ kind, node: nodeId, link: fields.link ?? '', count: fields.count ?? null, target: fields.target ?? '', silent: fields.silent === true, bytes })).then(
       () => {
         failing = false
       },
@@ -145,12 +145,12 @@ export async function connectRedisDocRelay(
         if (entry.target === nodeId) apply(null)
         break
       case 'a':
-        f.doc.applyRemoteAwareness(entry.bytes, entry.link)
+        f.doc.applyRemoteAwareness(entry.bytes, entry.link, entry.silent === true)
         break
       case 'h': {
         const diff = f.doc.diff(entry.bytes)
         if (diff) void add(f.key, 'd', diff, { target: entry.node, count: published })
-        for (const { update, linkId } of f.doc.awarenessSnapshot()) void add(f.key, 'a', update, { link: linkId })
+        for (const { update, linkId, silent } of f.doc.awarenessSnapshot()) void add(f.key, 'a', update, { link: linkId, silent })
         break
       }
     }
@@ -318,7 +318,7 @@ export async function connectRedisDocRelay(
       hello(f, true)
       return {
         update: (update, linkId) => void add(key, 'u', update, { count: ++published, link: linkId }),
-        awareness: (update, linkId) => void add(key, 'a', update, { link: linkId }),
+        awareness: (update, linkId, silent) => void add(key, 'a', update, { link: linkId, silent }),
         close: () => {
           if (followed.get(key) !== f) return
           followed.delete(key)

@@ -5,7 +5,7 @@ const entry = (over: Partial<RelayEntry> = {}): RelayEntry => ({ kind: 'u', node
 
 describe('relay entries', () => {
   it('round-trip every kind, with bytes that hold the separators', () => {
-    for (const e of [entry(), entry({ kind: 'a', count: null }), entry({ kind: 'h', link: '', count: null }), entry({ kind: 'd', link: '', target: 'node9', bytes: new Uint8Array() })]) {
+    for (const e of [entry(), entry({ kind: 'a', count: null }), entry({ kind: 'a', count: null, silent: true }), entry({ kind: 'h', link: '', count: null }), entry({ kind: 'd', link: '', target: 'node9', bytes: new Uint8Array() })]) {
       const decoded = decodeEntry(encodeEntry(e))
       expect(decoded).toEqual({ ...e, bytes: expect.anything() })
       expect([...decoded!.bytes]).toEqual([...e.bytes])
@@ -23,7 +23,7 @@ describe('relay entries', () => {
   it('refuse ids that would break the header, and decode nothing that is not an entry', () => {
     expect(() => encodeEntry(entry({ link: 'a|b' }))).toThrow(/holds/)
     expect(() => encodeEntry(entry({ node: 'a\nb' }))).toThrow(/holds/)
-    for (const raw of ['', 'u|n|l|1|', 'x|n|l|1|\n', 'u||l|1|\n', 'u|n|l|1.5|\n', 'u|n|l|1|t|extra\n', 'u|n|l|nine|\n']) expect(decodeEntry(Buffer.from(raw)), raw).toBeNull()
+    for (const raw of ['', 'u|n|l|1||', 'x|n|l|1||\n', 'u||l|1||\n', 'u|n|l|1.5||\n', 'u|n|l|1|t||extra\n', 'u|n|l|nine||\n', 'u|n|l|1|t\n']) expect(decodeEntry(Buffer.from(raw)), raw).toBeNull()
   })
 
   it('order stream ids by time, then sequence', () => {

@@ -2,14 +2,16 @@
  * One entry of a document's relay stream, as one binary value (the stream's only field, `m`, and
  * the message published with it): a text header, a newline, then the Yjs bytes untouched.
  *
- *   `{kind}|{node}|{link}|{count}|{target}\n{bytes}`
+ *   `{kind}|{node}|{link}|{count}|{target}|{flags}\n{bytes}`
  *
  * - kind: 'u' an update, 'a' an awareness update, 'h' a node's state vector (hello), 'd' the
  *   answer to a hello (a diff);
  * - node: the node that sent it, first so a node skips its own entries before decoding anything;
  * - link: the invite link the update or awareness came through ('' for h and d);
  * - count: the sender's count of updates it had published (u and d), '' otherwise;
- * - target: the node a diff answers ('' otherwise).
+ * - target: the node a diff answers ('' otherwise);
+ * - flags: 's' when the link's people are silent (awareness of a hiring panel's observers, which
+ *   its candidate never sees), '' otherwise.
  */
 export type EntryKind = 'u' | 'a' | 'h' | 'd'
 
@@ -19,6 +21,8 @@ export interface RelayEntry {
   link: string
   count: number | null
   target: string
+  /** Awareness of silent people (a hiring panel's observers). */
+  silent?: boolean
   bytes: Uint8Array
 }
 
@@ -30,7 +34,7 @@ const PLAIN = /^[^|\n]*$/
 
 export function encodeEntry(e: RelayEntry): Buffer {
   for (const id of [e.node, e.link, e.target]) if (!PLAIN.test(id)) throw new Error(`relay entry: an id holds '|' or a newline: ${JSON.stringify(id)}`)
-  const header = Buffer.from(`${e.kind}|${e.node}|${e.link}|${e.count ?? ''}|${e.target}\n`, 'latin1')
+  const header = Buffer.from(`${e.kind}|${e.node}|${e.link}|${e.count ?? ''}|${e.target}|${e.silent ? 's' : ''}\n`, 'latin1')
   return Buffer.concat([header, e.bytes])
 }
 
@@ -44,11 +48,11 @@ export function decodeEntry(raw: Buffer): RelayEntry | null {
   const end = raw.indexOf(NEWLINE)
   if (end < 0) return null
   const fields = raw.toString('latin1', 0, end).split('|')
-  if (fields.length !== 5 || !KINDS.has(fields[0]!) || !fields[1]) return null
-  const [kind, node, link, count, target] = fields as [EntryKind, string, string, string, string]
+  if (fields.length !== 6 || !KINDS.has(fields[0]!) || !fields[1]) return null
+  const [kind, node, link, count, target, flags] = fields as [EntryKind, string, string, string, string, string]
   const n = count === '' ? null : Number(count)
   if (n !== null && !Number.isSafeInteger(n)) return null
-  return { kind, node, link, count: n, target, bytes: new Uint8Array(raw.buffer, raw.byteOffset + end + 1, raw.byteLength - end - 1) }
+  return { kind, node, link, count: n, target, ...(flags.includes('s') ? { silent: true } : {}), bytes: new Uint8Array(raw.buffer, raw.byteOffset + end + 1, raw.byteLength - end - 1) }
 }
 
 /** Whether stream id `a` (`ms-seq`) comes after `b`. */

@@ -104,6 +104,25 @@ describe.skipIf(skip !== null)('several nodes serve the same rooms (Postgres + R
     for (const n of [a, b]) expect(n.stderr()).not.toContain('a node stopped without writing updates it took')
   }, 60_000)
 
+  it("a hiring panel's observer on one node stays silent to the candidate on the other; the interviewer there sees them", async () => {
+    await redis()
+    const [a, b] = await Promise.all([node(), node()])
+    const { room, tokens } = await createRoom(a.url, { mode: 'panel' })
+    const interviewer = open(a, room.id, tokens.interviewer)
+    const candidate = open(a, room.id, tokens.candidate)
+    const observer = open(b, room.id, tokens.observer)
+    await Promise.all([interviewer.synced, candidate.synced, observer.synced])
+    const names = (c: YClient) => [...c.provider.awareness.getStates().values()].map((st) => (st.user as { name?: string } | undefined)?.name).filter(Boolean).sort().join()
+    interviewer.provider.awareness.setLocalStateField('user', { name: 'Ivy' })
+    candidate.provider.awareness.setLocalStateField('user', { name: 'Cam' })
+    observer.provider.awareness.setLocalStateField('user', { name: 'Olga on B' })
+    await waitFor(() => names(interviewer) === 'Cam,Ivy,Olga on B', { what: "the observer's cursor at the interviewer on A" })
+    await waitFor(() => names(observer) === 'Cam,Ivy,Olga on B', { what: 'everyone at the observer on B' })
+    await sleep(300)
+    expect(names(candidate)).toBe('Cam,Ivy')
+    await Promise.all([stop(a), stop(b)])
+  }, 60_000)
+
   it('a node whose subscription Redis dropped reads what was published meanwhile from the stream', async () => {
     const { a, b, room, onA, onB } = await twoNodes()
     text(onA).insert(0, 'before ')
