@@ -188,22 +188,28 @@ describe.skipIf(skipBrowserTests)('rubrics in the browser', () => {
     })
 
     it('submits after showing what is missing, then locks the rubric', async () => {
+      const refused: string[] = []
+      i.on('response', (res) => {
+        if (res.url().includes('/submit') && res.status() >= 400) refused.push(`${res.status()} ${res.url()}`)
+      })
       await rubricPanel(i).getByRole('button', { name: 'Submit rubric…' }).click()
-      const dialog = i.getByTestId('submit-dialog')
-      await dialog.getByRole('button', { name: 'Submit and lock' }).click()
-      const missing = dialog.getByTestId('missing')
+      // What is missing is listed under the rubric, before any dialog, and the server is not asked.
+      const missing = rubricPanel(i).getByTestId('missing-before')
       await missing.waitFor()
+      expect(await i.getByTestId('submit-dialog').isVisible()).toBe(false)
       const text = await missing.innerText()
       for (const expected of ['a score for “Data preparation”', 'a score for “Monitoring and maintenance”', 'an overall recommendation', 'the level demonstrated']) {
         expect(text).toContain(expected)
       }
       expect(text).not.toContain('Clarify requirements')
       await screenshot(i, '23-rubric-submit-missing')
-      await dialog.getByRole('button', { name: 'Back to the rubric' }).click()
 
       await scoreAll(i, ['4', '0', '2', '3', '3', '2', '1'])
       await finishOverall(i, 'Lean hire', 'Senior', 'Clear requirements; go deeper on serving and monitoring next time.')
+      // Complete now: the list is gone by itself.
+      await until(async () => (await rubricPanel(i).getByTestId('missing-before').count()) === 0, 'the missing list gone once complete')
       await submit(i)
+      expect(refused).toEqual([])
       for (const key of KIT_KEYS) expect(await row(i, key).locator('button[data-score]').first().isDisabled()).toBe(true)
       expect(await rubricPanel(i).locator('textarea').count()).toBe(0)
       await i.keyboard.press('1')

@@ -1,6 +1,7 @@
 import type { RubricsStatusPayload } from '../../../../shared/protocol/events.js'
 import type { CalibrationRow, Recommendation, Rubric, Score, SharedFeedback } from '../../../../shared/rubric/rubric.js'
 import type { Level } from '../../../../shared/kits/kit.js'
+import { missingForSubmit } from '../../../../shared/rubric/scale.js'
 import { ApiError, type PanelEntry, type RubricsView, type SaveRubricInput } from '../../lib/api.js'
 import { Autosave, OfflineError, type AutosaveOptions, type SaveOutcome } from './autosave.svelte.js'
 import { draftOf, type EvidenceLink, mergeDrafts, type RubricDraft, sameDraft, withStep } from './draft.js'
@@ -181,12 +182,22 @@ export class RubricState {
     this.#notice = null
   }
 
-  /** Saves what is pending, then submits; what is still missing comes back in `missing`. */
+  /** What a submit still lacks, read from the draft as it stands (the server's own rule, shared/rubric). */
+  get stillMissing(): string[] {
+    const draft = this.draft
+    return draft ? missingForSubmit(draft, this.stepKeys) : []
+  }
+
+  /**
+   * Saves what is pending, then submits; what is still missing comes back in `missing`, found
+   * here first (the server is not asked to refuse it), or in the server's answer.
+   */
   async submit(): Promise<boolean> {
     if (this.locked || this.#busy) return false
-    this.#busy = true
-    this.#missing = []
     this.#actionError = null
+    this.#missing = this.stillMissing
+    if (this.#missing.length > 0) return false
+    this.#busy = true
     try {
       if (!(await this.autosave.flush())) {
         this.#actionError =

@@ -137,9 +137,13 @@ describe('RubricState', () => {
     const rubric = open(server)
     await rubric.load()
     rubric.setScore('clarify', 3)
+    expect(rubric.stillMissing).toEqual(['a score for step "frame"', 'an overall recommendation', 'the level demonstrated'])
+    const submits = vi.spyOn(server.api, 'submit')
     expect(await rubric.submit()).toBe(false)
     expect(rubric.missing).toEqual(['a score for step "frame"', 'an overall recommendation', 'the level demonstrated'])
     expect(rubric.locked).toBe(false)
+    // Found here: the server was never asked (no 400 in the browser's console).
+    expect(submits).not.toHaveBeenCalled()
     rubric.setScore('frame', 'no_signal')
     rubric.setRecommendation('lean_hire')
     rubric.setLevel('senior')
