@@ -9,6 +9,7 @@ import type { Logger } from '../log.js'
 import { type DocConnection, type LiveDoc, MissingDependency } from './live-doc.js'
 import type { LiveDocs } from './live-docs.js'
 import { binaryFrame } from './ws-frame.js'
+import { isSilent, seesSilent } from '../../shared/rooms/links.js'
 
 const PATH = /^\/yjs\/([A-Za-z0-9_-]{1,64})(?:\/r([1-9][0-9]?))?(\/private)?\/?$/
 const PING_INTERVAL_MS = 30_000
@@ -107,8 +108,8 @@ export function createYjsEndpoint(deps: YjsEndpointDeps) {
       canWrite: access.canWrite,
       awarenessIds: new Set(),
       // In a hiring panel the observers are silent: the candidate never sees their cursors.
-      silent: caller.mode === 'panel' && caller.role === 'observer',
-      seesSilent: !(caller.mode === 'panel' && caller.role === 'candidate'),
+      silent: isSilent(caller.mode, caller.role),
+      seesSilent: seesSilent(caller.mode, caller.role),
       send(message) {
         if (ws.readyState !== WebSocket.OPEN) return
         // Straight onto the socket ws speaks on (no compression, so its sender never queues): the

@@ -37,3 +37,13 @@ export type SeatAnswer = { seat: 'yours' } | { seat: 'taken'; since: string; by:
 export function isPersonalSeat(mode: RoomMode, linkRole: Role): boolean {
   return mode === 'panel' && linkRole === 'interviewer'
 }
+
+/** A hiring panel's observers are silent: their cursors and selections never reach its candidate. */
+export function isSilent(mode: RoomMode, role: Role): boolean {
+  return mode === 'panel' && role === 'observer'
+}
+
+/** Who sees silent people's cursors: everyone but a hiring panel's candidate. */
+export function seesSilent(mode: RoomMode, role: Role): boolean {
+  return !(mode === 'panel' && role === 'candidate')
+}

@@ -1,5 +1,6 @@
 import type { Role } from '../../../../shared/rooms/roles.js'
 import type { RoomMode } from '../../lib/api.js'
+import { deviceStorage } from '../../lib/kit-tokens.js'
 
 /**
  * "Your interviews": the rooms this browser created or opened, kept in its own storage (never on
@@ -94,9 +95,5 @@ export function statusOf(timer: { status: 'idle' | 'running' | 'paused' | 'ended
 
 /** This browser's storage for the list (kept across tabs and restarts), or a stand-in that keeps nothing. */
 export function interviewStore(): Store {
-  try {
-    return localStorage
-  } catch {
-    return { getItem: () => null, setItem: () => {} }
-  }
+  return deviceStorage() ?? { getItem: () => null, setItem: () => {} }
 }

@@ -44,7 +44,6 @@ export class CreateRoomForm {
   #loading = $state(true)
   #busy = $state(false)
   #error: string | null = $state(null)
-  #created: CreatedRoom | null = $state.raw(null)
 
   get kits(): KitSummary[] {
     return this.#kits
@@ -60,9 +59,6 @@ export class CreateRoomForm {
   }
   get error(): string | null {
     return this.#error
-  }
-  get created(): CreatedRoom | null {
-    return this.#created
   }
   get kit(): KitSummary | undefined {
     return this.#kits.find((k) => k.id === this.kitId)
@@ -96,7 +92,6 @@ export class CreateRoomForm {
       const created = await api.createRoom(
         createRoomInput({ kitId: this.kitId, questionId: this.questionId, level: this.level, mode: this.mode, title: this.title }),
       )
-      this.#created = created
       // The links at an address of their own, which a reload or the back button finds again.
       location.assign(readyPage(created))
     } catch (err) {
