@@ -11,6 +11,7 @@ import { getRoom, type RoomRow, toRoom } from '../db/rooms.repo.js'
 import type { Deps, RealtimeNotifier } from '../deps.js'
 import { retryAfterSeconds } from '../http/rate-limit.js'
 import { newId } from '../ids.js'
+import { registerClockHandlers } from './clock.handlers.js'
 import { registerTimerHandlers } from './timer.handlers.js'
 
 export interface SocketData {
@@ -145,6 +146,7 @@ export function attachSocketIo(httpServer: HttpServer, deps: Deps, adapter?: Par
       await broadcastPresence(roomId).catch((err) => deps.log.warn('could not announce a leave', { room: roomId, error: String(err) }))
     })
     registerTimerHandlers(io, socket, deps)
+    registerClockHandlers(socket, deps)
     // An event handler's rejection is nobody's to catch: it would stop the node. A socket that
     // could not be greeted (the database failing) stays joined and gets the room's next broadcast.
     greet(socket).catch((err) => deps.log.warn('could not greet a socket', { room: roomId, error: String(err) }))

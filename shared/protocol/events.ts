@@ -58,6 +58,8 @@ export interface RubricsStatusPayload {
 
 export interface ClientToServer {
   'timer:command': (command: z.input<typeof TimerCommand>, ack?: (reply: Ack<{ timer: TimerState }>) => void) => void
+  /** A clock probe: the ack carries the server's time, for measuring the offset by round trip (shared/timer/clock-sync.ts). */
+  'clock:sync': (ack: (reply: { serverNow: number }) => void) => void
 }
 
 export { TimerCommand }

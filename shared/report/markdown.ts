@@ -1,12 +1,7 @@
 import { RECOMMENDATION_LABELS, SCORE_LABELS, type Score } from '../rubric/rubric.js'
+import { clockText } from '../timer/elapsed.js'
 import type { Report } from './report.js'
 
-const minutes = (ms: number) => {
-  const total = Math.round(ms / 1000)
-  const sign = total < 0 ? '-' : ''
-  const abs = Math.abs(total)
-  return `${sign}${Math.floor(abs / 60)}:${String(abs % 60).padStart(2, '0')}`
-}
 const scoreLabel = (s: Score | null | undefined) => (s == null ? '—' : typeof s === 'number' ? `${s} ${SCORE_LABELS[s]}` : SCORE_LABELS[s])
 const quote = (text: string) => (text.trim() === '' ? '_(nothing written)_' : text.trim())
 const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ')
@@ -18,13 +13,13 @@ export function reportMarkdown(r: Report): string {
   out.push(`- **Level:** ${r.room.level} · **Mode:** ${r.room.mode} · **Round:** ${r.round}`)
   out.push(`- **Kit:** ${r.kit.title} (v${r.kit.version})`)
   if (r.question) out.push(`- **Question:** ${r.question.title}`)
-  out.push(`- **Time:** ${minutes(r.timer.totalUsedMs)} used of ${minutes(r.timer.totalPlannedMs)} planned (${r.timer.status})`, '')
+  out.push(`- **Time:** ${clockText(r.timer.totalUsedMs)} used of ${clockText(r.timer.totalPlannedMs)} planned (${r.timer.status})`, '')
   if (r.question) out.push('## Question', '', r.question.prompt, '')
 
   out.push('## Time per step', '', '| Step | Planned | Used | Over |', '|---|---:|---:|---:|')
   for (const s of r.steps) {
     const over = s.usedMs - s.plannedMs
-    out.push(`| ${cell(s.title)} | ${minutes(s.plannedMs)} | ${minutes(s.usedMs)} | ${over > 0 ? `+${minutes(over)}` : ''} |`)
+    out.push(`| ${cell(s.title)} | ${clockText(s.plannedMs)} | ${clockText(s.usedMs)} | ${over > 0 ? `+${clockText(over)}` : ''} |`)
   }
   out.push('')
 

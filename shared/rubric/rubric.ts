@@ -23,6 +23,8 @@ export const EvidenceLink = z.discriminatedUnion('type', [
     type: z.literal('moment'),
     /** Server time (ms since epoch) of the moment. */
     at: z.number().int().nonnegative(),
+    /** Elapsed interview time then (shared/timer/elapsed.ts: pauses do not count); absent in links made before it was kept. */
+    elapsedMs: z.number().int().nonnegative().max(7 * 24 * 3600_000).optional(),
     stepKey: StepKey,
   }),
 ])

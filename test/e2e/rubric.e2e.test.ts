@@ -168,7 +168,7 @@ describe.skipIf(skipBrowserTests)('rubrics in the browser', () => {
       expect(saved.body.mine.steps.data.evidence).toBe('Label leakage risk: used click logs only, no dwell time')
       expect(saved.body.mine.steps.clarify.links).toEqual([
         { type: 'node', nodeId: expect.any(String), label: 'Feature store' },
-        { type: 'moment', at: expect.any(Number), stepKey: 'clarify' },
+        { type: 'moment', at: expect.any(Number), stepKey: 'clarify', elapsedMs: expect.any(Number) },
       ])
       await screenshot(i, '22-rubric-after-reload')
     })

@@ -69,6 +69,17 @@ describe(`timer and presence over socket.io (${dbKind})`, () => {
       expect(state.you).toEqual(state.participants[0])
     })
 
+    it('answers a clock probe with the server time, for every role', async () => {
+      const created = await createRoom(server.url)
+      for (const token of [created.tokens.interviewer, created.tokens.candidate, created.tokens.observer]) {
+        const { socket } = await join(token)
+        const sentAt = Date.now()
+        const reply = (await socket.timeout(5000).emitWithAck('clock:sync')) as { serverNow: number }
+        expect(reply.serverNow).toBeGreaterThanOrEqual(sentAt)
+        expect(reply.serverNow).toBeLessThanOrEqual(Date.now())
+      }
+    })
+
     it('gives a participant without a name the name of their role', async () => {
       const created = await createRoom(server.url)
       const { state } = await join(created.tokens.observer)

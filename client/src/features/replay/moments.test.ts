@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { TimerMark } from '../../../../shared/replay/timeline.js'
 import { bucketFor } from '../../../../shared/replay/timeline.js'
-import { idleIn, interviewStart, offsetText, scrubRange, stepAt, updatesBetween, usedAt } from './moments.js'
+import { clockAt, idleIn, interviewStart, scrubRange, stepAt, updatesBetween } from './moments.js'
 
 const marks: TimerMark[] = [
   { at: 10_000, command: 'start', stepIndex: 0, status: 'running' },
@@ -19,18 +19,6 @@ describe('replay moments', () => {
     expect(stepAt(marks, 70_000)).toEqual({ index: 1, status: 'running' })
     expect(stepAt(marks, 100_000)).toEqual({ index: 1, status: 'paused' })
     expect(stepAt(marks, 200_000)).toEqual({ index: 1, status: 'ended' })
-  })
-
-  it('adds up the time a step had used by a moment', () => {
-    const segments = [
-      { start: 70_000, end: 90_000 },
-      { start: 120_000, end: 150_000 },
-    ]
-    expect(usedAt(segments, 60_000)).toBe(0)
-    expect(usedAt(segments, 80_000)).toBe(10_000)
-    expect(usedAt(segments, 100_000)).toBe(20_000)
-    expect(usedAt(segments, 130_000)).toBe(30_000)
-    expect(usedAt(segments, 999_999)).toBe(50_000)
   })
 
   it('picks a round bucket size for about 240 bars', () => {
@@ -66,11 +54,19 @@ describe('replay moments', () => {
     expect(idleIn({ start: 0, end: 61_000 }, activity)).toEqual([{ start: 11_000, end: 60_000 }])
   })
 
-  it('counts interview time from the first start', () => {
+  it('reads the interview clock at a moment: running time only, and a countdown before the start', () => {
     expect(interviewStart(marks, { start: 0, end: 1 })).toBe(10_000)
     expect(interviewStart([], { start: 5, end: 10 })).toBe(5)
-    expect(offsetText(65_000)).toBe('1:05')
-    expect(offsetText(-40_000)).toBe('−0:40')
-    expect(offsetText(-100)).toBe('0:00')
+    const range = { start: 0, end: 200_000 }
+    const timeline = { marks, steps: [{ segments: [{ start: 10_000, end: 70_000 }] }, { segments: [{ start: 70_000, end: 90_000 }, { start: 120_000, end: 150_000 }] }] }
+    expect(clockAt(timeline, range, 5_000)).toBe('−0:05')
+    expect(clockAt(timeline, range, 9_500)).toBe('0:00')
+    expect(clockAt(timeline, range, 75_500)).toBe('1:05')
+    // paused from 90 s to 120 s: the clock stands still
+    expect(clockAt(timeline, range, 100_000)).toBe('1:20')
+    expect(clockAt(timeline, range, 119_999)).toBe('1:20')
+    expect(clockAt(timeline, range, 130_000)).toBe('1:30')
+    // after the end: the interview's total, as the room's timer showed it
+    expect(clockAt(timeline, range, 200_000)).toBe('1:50')
   })
 })

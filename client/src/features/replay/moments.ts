@@ -1,6 +1,6 @@
 import { type ActivityBucket, idleStretches, type Segment, type TimerMark } from '../../../../shared/replay/timeline.js'
 import type { TimerStatus } from '../../../../shared/timer/timer.js'
-import { formatClock } from '../timer/format.js'
+import { clockText, runningTimeAt } from '../../../../shared/timer/elapsed.js'
 
 /** Shorter quiet stretches are part of the conversation; longer ones "skip idle" jumps over. */
 const IDLE_MIN_MS = 15_000
@@ -10,13 +10,6 @@ export function stepAt(marks: readonly TimerMark[], t: number): { index: number;
   let found: TimerMark | undefined
   for (const mark of marks) if (mark.at <= t && (!found || mark.at >= found.at)) found = mark
   return found ? { index: found.stepIndex, status: found.status } : { index: -1, status: 'idle' }
-}
-
-/** Running time a step had used by `t`, from its segments. */
-export function usedAt(segments: readonly Segment[], t: number): number {
-  let used = 0
-  for (const s of segments) if (s.start < t) used += Math.min(s.end, t) - s.start
-  return used
 }
 
 /** Updates logged in the buckets that overlap (from, to]: what playing forward that far would apply, at most. */
@@ -47,7 +40,12 @@ export function interviewStart(marks: readonly TimerMark[], range: Segment): num
   return marks.find((m) => m.status === 'running')?.at ?? range.start
 }
 
-/** `12:04`, or `−0:40` before the interview began. */
-export function offsetText(ms: number): string {
-  return ms <= -500 ? `−${formatClock(-ms)}` : formatClock(ms)
+/**
+ * The interview clock at replay moment `t`, as the room's timer read then: elapsed interview
+ * time (shared/timer/elapsed.ts, so pauses do not count), or `−0:40` before the timer first started.
+ */
+export function clockAt(timeline: { steps: readonly { segments: readonly Segment[] }[]; marks: readonly TimerMark[] }, range: Segment, t: number): string {
+  const start = interviewStart(timeline.marks, range)
+  if (start - t >= 1000) return `−${clockText(start - t)}`
+  return clockText(runningTimeAt(timeline.steps.flatMap((s) => s.segments), t))
 }

@@ -6,6 +6,7 @@ import type { TimerCommand } from '../../../../shared/timer/timer.js'
 import { api, ApiError, type RoomInfo } from '../../lib/api.js'
 import { openRoomSocket, type RoomSocket } from '../../lib/socket.js'
 import { Presence } from '../presence/presence.svelte.js'
+import { measureOffset } from '../timer/clock-probe.js'
 import { TimerClock } from '../timer/timer.svelte.js'
 import { problem, problemFor, type Problem } from './problems.js'
 import { RoundDocs, type User } from './round-docs.svelte.js'
@@ -28,6 +29,8 @@ export class RoomSession {
   #info: RoomInfo | null = $state.raw(null)
   #problem: Problem | null = $state.raw(null)
   #timer: TimerClock | null = $state.raw(null)
+  /** Server time minus local time, measured by round trip at the last connect (null before). */
+  #clockOffset: number | null = null
   /** The current round's docs. */
   #live: RoundDocs | null = $state.raw(null)
   /** A past round being looked at, read-only, with its final timer. */
@@ -135,6 +138,7 @@ export class RoomSession {
       this.#socketUp = true
       this.#markOnline()
       for (const fn of this.#connectListeners) fn()
+      void this.#syncClock(socket)
     })
     socket.on('disconnect', (reason) => {
       this.#socketUp = false
@@ -252,6 +256,7 @@ export class RoomSession {
       onClosed: (code, reason) => this.#fail(problemFor({ closeCode: code, message: reason })),
     })
     const clock = new TimerClock(summary.timer ?? info.timer, info.serverNow)
+    if (this.#clockOffset !== null) clock.calibrate(this.#clockOffset)
     this.#past = { docs, clock }
     if (this.#user) docs.connect(this.#user)
   }
@@ -288,9 +293,22 @@ export class RoomSession {
       if (status === 'connected') this.#markOnline()
     })
     this.#timer = new TimerClock(info.timer, info.serverNow)
+    if (this.#clockOffset !== null) this.#timer.calibrate(this.#clockOffset)
     this.#info = info
     if (this.#user) this.#live.connect(this.#user)
     old?.destroy()
+  }
+
+  /**
+   * Measures the offset to server time by round trip on every (re)connect: a laptop's clock may
+   * have moved while it was away, and a greeting delayed in a reconnect would read it wrong.
+   */
+  async #syncClock(socket: RoomSocket): Promise<void> {
+    const offset = await measureOffset(socket)
+    if (offset === null || this.#socket !== socket) return
+    this.#clockOffset = offset
+    this.#timer?.calibrate(offset)
+    this.#past?.clock.calibrate(offset)
   }
 
   #markOnline(): void {

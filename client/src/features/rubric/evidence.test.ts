@@ -7,13 +7,16 @@ describe('evidence links', () => {
     expect((nodeLink({ id: 'n', label: 'x'.repeat(300) }) as { label: string }).label).toHaveLength(200)
   })
 
-  it('link a moment by whole server milliseconds and its step', () => {
-    expect(momentLink(1_700_000_000_123.7, 'data')).toEqual({ type: 'moment', at: 1_700_000_000_124, stepKey: 'data' })
+  it('link a moment by whole server milliseconds, its step and the elapsed interview time', () => {
+    expect(momentLink(1_700_000_000_123.7, 'data', 61_500.4)).toEqual({ type: 'moment', at: 1_700_000_000_124, stepKey: 'data', elapsedMs: 61_500 })
   })
 
-  it('tell a moment as time into the interview', () => {
-    const start = 1_700_000_000_000
-    expect(momentTime(start + 12 * 60_000 + 4_000, start)).toBe('12:04 in')
-    expect(momentTime(start, start)).toBe('0:00 in')
+  it('tell a moment as elapsed interview time, rounded down like the timer', () => {
+    const at = 1_700_000_000_000
+    expect(momentTime({ at, elapsedMs: 12 * 60_000 + 4_999 })).toBe('12:04 in')
+    expect(momentTime({ at, elapsedMs: 0 })).toBe('0:00 in')
+    // An older link without it: the time of day, never a count that includes pauses.
+    expect(momentTime({ at })).toMatch(/\d{1,2}:\d{2}/)
+    expect(momentTime({ at })).not.toMatch(/ in$/)
   })
 })

@@ -1,24 +1,11 @@
 import { describe, expect, it } from 'vitest'
 import { initialTimer, reduceTimer, viewTimer } from '../../../../shared/timer/timer.js'
-import { endedFace, formatClock, stepFace, stepProgress, totalFace } from './format.js'
+import { endedFace, stepFace, stepProgress, totalFace } from './format.js'
 
 const steps = [
   { key: 'a', minutes: 5 },
   { key: 'b', minutes: 10 },
 ]
-
-describe('formatClock', () => {
-  it('prints minutes and seconds, and hours from an hour', () => {
-    expect(formatClock(0)).toBe('0:00')
-    expect(formatClock(61_000)).toBe('1:01')
-    expect(formatClock(45 * 60_000)).toBe('45:00')
-    expect(formatClock(3600_000 + 5_000)).toBe('1:00:05')
-  })
-
-  it('never prints a negative time', () => {
-    expect(formatClock(-5000)).toBe('0:00')
-  })
-})
 
 describe('clock faces', () => {
   it('shows the full plan before the start', () => {

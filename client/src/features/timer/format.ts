@@ -1,20 +1,7 @@
 import type { TimerStatus } from '../../../../shared/timer/timer.js'
+import { clockText, remainingText } from '../../../../shared/timer/elapsed.js'
 import type { TimerView } from '../../../../shared/timer/view.js'
 
-/** `m:ss`, or `h:mm:ss` from an hour; never negative. */
-export function formatClock(ms: number): string {
-  const total = Math.max(0, Math.round(ms / 1000))
-  const h = Math.floor(total / 3600)
-  const m = Math.floor((total % 3600) / 60)
-  const s = total % 60
-  const ss = String(s).padStart(2, '0')
-  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${ss}` : `${m}:${ss}`
-}
-
-/** Rounds remaining time up, so a fresh 5-minute step reads 5:00 and 0:00 only once it is spent. */
-function ceilSecond(ms: number): number {
-  return Math.ceil(ms / 1000) * 1000
-}
 
 /** A wall-clock time of day, hours and minutes, in the viewer's locale ("14:05", "2:05 PM"). */
 export function timeOfDay(at: number | string | Date): string {
@@ -31,23 +18,23 @@ export interface ClockFace {
 
 /** Once the interview is over, the face says how long it took. */
 export function endedFace(view: TimerView): ClockFace {
-  return { text: formatClock(Math.floor(view.totalUsedMs / 1000) * 1000), caption: 'in total, interview over', overrun: false }
+  return { text: clockText(view.totalUsedMs), caption: 'in total, interview over', overrun: false }
 }
 
 /** The step's clock face: counts down, then counts up past the plan as an overrun. */
 export function stepFace(view: TimerView): ClockFace {
   if (view.stepOverrunMs > 0) {
-    return { text: `+${formatClock(Math.floor(view.stepOverrunMs / 1000) * 1000)}`, caption: 'over plan in this step', overrun: true }
+    return { text: `+${clockText(view.stepOverrunMs)}`, caption: 'over plan in this step', overrun: true }
   }
-  return { text: formatClock(ceilSecond(view.stepRemainingMs)), caption: 'left in this step', overrun: false }
+  return { text: remainingText(view.stepRemainingMs), caption: 'left in this step', overrun: false }
 }
 
 /** The interview's clock face. */
 export function totalFace(view: TimerView): ClockFace {
   if (view.totalRemainingMs < 0) {
-    return { text: `+${formatClock(Math.floor(-view.totalRemainingMs / 1000) * 1000)}`, caption: 'over the interview', overrun: true }
+    return { text: `+${clockText(-view.totalRemainingMs)}`, caption: 'over the interview', overrun: true }
   }
-  return { text: formatClock(ceilSecond(view.totalRemainingMs)), caption: 'left in the interview', overrun: false }
+  return { text: remainingText(view.totalRemainingMs), caption: 'left in the interview', overrun: false }
 }
 
 /** How far along the step is, 0..1, for a progress bar. */

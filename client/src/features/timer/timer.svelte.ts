@@ -1,15 +1,22 @@
+import { nextChangeAt } from '../../../../shared/timer/elapsed.js'
 import type { TimerState } from '../../../../shared/timer/timer.js'
 import { type TimerView, viewTimer } from '../../../../shared/timer/view.js'
 
 /**
  * The room's timer as the server last told it, read at "server now". The client clock only
- * measures the time since the last message: `offset` = serverNow - local now at receipt.
+ * measures time between readings of the server's: `offset` = server time - local time, measured
+ * by round trip (calibrate) on every connect, and until then read one way from the last message.
+ * It redraws at the instants a shown second turns over, so every screen turns over together.
  */
 export class TimerClock {
   #state: TimerState = $state.raw() as TimerState
   #offset = $state(0)
+  /** Whether the offset came from a round-trip measurement, which a one-way reading must not overwrite. */
+  #calibrated = false
   #now = $state(0)
   #view: TimerView = $derived(viewTimer(this.#state, this.#now + this.#offset))
+  /** Re-arms the redraw for a new state or offset; set while run() is running. */
+  #rearm: (() => void) | null = null
 
   constructor(state: TimerState, serverNow: number, receivedAt = Date.now()) {
     this.#state = state
@@ -26,16 +33,30 @@ export class TimerClock {
   get ended(): boolean {
     return this.#state.status === 'ended'
   }
+  /** Server time minus local time, as this clock reckons it. */
+  get offset(): number {
+    return this.#offset
+  }
 
   /**
-   * A state from the server; `serverNow` re-measures the offset (an ack carries none: the offset
-   * stays). Older versions (a late ack after a newer broadcast) are ignored.
+   * A state from the server; `serverNow` re-reads the offset one way, unless it was measured by
+   * round trip (an ack carries none: the offset stays). Older versions (a late ack after a newer
+   * broadcast) are ignored.
    */
   apply(state: TimerState, serverNow?: number, receivedAt = Date.now()): void {
     if (state.version < this.#state.version) return
     this.#state = state
-    if (serverNow !== undefined) this.#offset = serverNow - receivedAt
+    if (serverNow !== undefined && !this.#calibrated) this.#offset = serverNow - receivedAt
     this.#now = receivedAt
+    this.#rearm?.()
+  }
+
+  /** Takes an offset measured by round trip (shared/timer/clock-sync.ts). */
+  calibrate(offset: number, now = Date.now()): void {
+    this.#offset = offset
+    this.#calibrated = true
+    this.#now = now
+    this.#rearm?.()
   }
 
   /** The server's clock now, as this client reckons it (for stamping a moment of the interview). */
@@ -47,9 +68,25 @@ export class TimerClock {
     this.#now = now
   }
 
-  /** Ticks a few times a second; returns the cleanup. */
+  /**
+   * Redraws whenever a shown second turns over (a few ms after, on server time), and once a
+   * second while the timer stands still; returns the cleanup.
+   */
   run(): () => void {
-    const id = setInterval(() => this.tick(), 250)
-    return () => clearInterval(id)
+    let id: ReturnType<typeof setTimeout> | undefined
+    const loop = () => {
+      clearTimeout(id)
+      const local = Date.now()
+      this.tick(local)
+      const server = local + this.#offset
+      const next = nextChangeAt(this.#state, server)
+      id = setTimeout(loop, next === null ? 1000 : Math.max(1, next - server + 3))
+    }
+    this.#rearm = loop
+    loop()
+    return () => {
+      clearTimeout(id)
+      this.#rearm = null
+    }
   }
 }

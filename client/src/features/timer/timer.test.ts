@@ -24,3 +24,16 @@ describe('TimerClock', () => {
     expect(clock.ended).toBe(true)
   })
 })
+
+describe('TimerClock offset', () => {
+  it('keeps a round-trip measurement over the one-way reading of later messages', () => {
+    const running = reduceTimer(idle, { type: 'start' }, 1_000_000)
+    const clock = new TimerClock(running, 1_000_000, 990_000)
+    expect(clock.offset).toBe(10_000)
+    clock.calibrate(10_250, 991_000)
+    // A broadcast that took 600 ms to arrive would read the offset 600 ms short.
+    clock.apply({ ...running, version: running.version + 1 }, 1_001_000, 991_350)
+    expect(clock.offset).toBe(10_250)
+    expect(clock.serverNow(991_350)).toBe(1_001_600)
+  })
+})
